@@ -1,0 +1,26 @@
+import type { ErrorBody } from '@streamgate/contracts';
+
+/** Codes a `subscribe`/`unsubscribe` ack can carry (DESIGN.md §5). */
+export const SubscriptionErrorCode = {
+  InvalidRequest: 'INVALID_REQUEST',
+  UnknownStream: 'UNKNOWN_STREAM',
+  NotEntitled: 'NOT_ENTITLED',
+  InvalidFilter: 'INVALID_FILTER',
+  TooManySubscriptions: 'TOO_MANY_SUBSCRIPTIONS',
+  NotSubscribed: 'NOT_SUBSCRIBED',
+} as const;
+export type SubscriptionErrorCode = (typeof SubscriptionErrorCode)[keyof typeof SubscriptionErrorCode];
+
+export class SubscriptionException extends Error {
+  constructor(
+    readonly code: SubscriptionErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SubscriptionException';
+  }
+
+  toBody(): ErrorBody {
+    return { code: this.code, message: this.message };
+  }
+}

@@ -1,0 +1,9 @@
+import 'reflect-metadata';
+import { bootstrapService, runService } from '@streamgate/service';
+import { AppModule } from './app.module';
+import { loadDeliveryConfig } from './config/delivery.config';
+
+runService(async () => {
+  const config = loadDeliveryConfig();
+  await bootstrapService(AppModule.register(config), { name: 'delivery', http: config });
+});

@@ -1,0 +1,9 @@
+import 'reflect-metadata';
+import { bootstrapService, runService } from '@streamgate/service';
+import { AppModule } from './app.module';
+import { loadEnrichmentConfig } from './config/enrichment.config';
+
+runService(async () => {
+  const config = loadEnrichmentConfig();
+  await bootstrapService(AppModule.register(config), { name: 'enrichment', http: config });
+});

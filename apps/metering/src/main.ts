@@ -1,0 +1,9 @@
+import 'reflect-metadata';
+import { bootstrapService, runService } from '@streamgate/service';
+import { AppModule } from './app.module';
+import { loadMeteringConfig } from './config/metering.config';
+
+runService(async () => {
+  const config = loadMeteringConfig();
+  await bootstrapService(AppModule.register(config), { name: 'metering', http: config });
+});

@@ -1,0 +1,4 @@
+import { CreateConsumerOffsets1764300000000 } from './1764300000000-create-consumer-offsets';
+
+/** Applied in order at start-up; history kept in metering_migrations. */
+export const METERING_MIGRATIONS = [CreateConsumerOffsets1764300000000];

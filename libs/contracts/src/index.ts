@@ -1,0 +1,11 @@
+export { TopicName, Topics, CONTRACT_TOPIC_SPECS, INGEST_TOPIC_PREFIX, STREAM_NAME_PATTERN, defaultSourceTopic, isValidStreamName, recordTopicKey } from './topics';
+export type { TopicSpec, TopicPayloads } from './topics';
+export { parseEnvelope, sourceRecordId, isJsonObject, isIsoTimestamp } from './envelope';
+export type { Envelope, JsonObject } from './envelope';
+export { ContractViolation } from './contract-violation';
+export { DlqReason } from './dlq';
+export type { DlqHeaders } from './dlq';
+export { DEFAULT_PORTS, APP_NAMES } from './ports';
+export type { AppName } from './ports';
+export { SocketEvent, formatPos } from './socket-events';
+export type { PartitionPositions, SubscribeRequest, SubscribeAck, UnsubscribeRequest, UnsubscribeAck, DeliveredRecord, ErrorBody } from './socket-events';

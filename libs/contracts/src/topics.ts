@@ -1,0 +1,87 @@
+import type { Envelope } from './envelope';
+
+// Kafka topic names of the public contract (DESIGN.md §3). A deployment may prefix all of
+// them with TOPIC_PREFIX so that several environments (or test runs) share one cluster.
+export const TopicName = {
+  RecordsValidated: 'records.validated',
+  RecordsEnriched: 'records.enriched',
+  RecordsDlq: 'records.dlq',
+  ControlStreams: 'control.streams',
+  ControlEntitlements: 'control.entitlements',
+  ControlPartners: 'control.partners',
+  ControlQuotas: 'control.quotas',
+  UsageEvents: 'usage.events',
+} as const;
+export type TopicName = (typeof TopicName)[keyof typeof TopicName];
+
+export const INGEST_TOPIC_PREFIX = 'ingest.';
+
+/** Default source topic of a stream: `ingest.<stream>`. */
+export function defaultSourceTopic(stream: string): string {
+  return `${INGEST_TOPIC_PREFIX}${stream}`;
+}
+
+/** Stream name rule of the contract. */
+export const STREAM_NAME_PATTERN = /^[a-z][a-z0-9_.-]{0,62}$/;
+
+export function isValidStreamName(name: string): boolean {
+  return STREAM_NAME_PATTERN.test(name);
+}
+
+/** Topic names with the deployment's prefix applied; build once at start-up. */
+export class Topics {
+  constructor(readonly prefix = '') {}
+
+  name(topic: TopicName): string {
+    return `${this.prefix}${topic}`;
+  }
+
+  source(stream: string): string {
+    return `${this.prefix}${defaultSourceTopic(stream)}`;
+  }
+
+  /** The stream name behind a default source topic, or undefined. */
+  streamOfSource(topic: string): string | undefined {
+    const head = `${this.prefix}${INGEST_TOPIC_PREFIX}`;
+    return topic.startsWith(head) ? topic.slice(head.length) : undefined;
+  }
+
+  /** Every contract topic with its provisioning spec. */
+  contractTopics(): TopicSpec[] {
+    return CONTRACT_TOPIC_SPECS.map((spec) => ({ ...spec, topic: this.name(spec.topic as TopicName) }));
+  }
+}
+
+export interface TopicSpec {
+  topic: string;
+  partitions: number;
+  compacted: boolean;
+  /** Retention in ms for non-compacted topics; undefined keeps the broker default. */
+  retentionMs?: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+// records.* carry the data path and are partitioned for parallelism; control.* are compacted
+// tables (latest value per key); usage.events must outlive any metering outage.
+export const CONTRACT_TOPIC_SPECS: readonly TopicSpec[] = [
+  { topic: TopicName.RecordsValidated, partitions: 6, compacted: false, retentionMs: 7 * DAY_MS },
+  { topic: TopicName.RecordsEnriched, partitions: 6, compacted: false, retentionMs: 7 * DAY_MS },
+  { topic: TopicName.RecordsDlq, partitions: 6, compacted: false, retentionMs: 30 * DAY_MS },
+  { topic: TopicName.ControlStreams, partitions: 1, compacted: true },
+  { topic: TopicName.ControlEntitlements, partitions: 1, compacted: true },
+  { topic: TopicName.ControlPartners, partitions: 1, compacted: true },
+  { topic: TopicName.ControlQuotas, partitions: 1, compacted: true },
+  { topic: TopicName.UsageEvents, partitions: 6, compacted: false, retentionMs: 30 * DAY_MS },
+];
+
+/** What each contract topic carries (value side), for typed producers and consumers. */
+export interface TopicPayloads {
+  [TopicName.RecordsValidated]: Envelope;
+  [TopicName.RecordsEnriched]: Envelope;
+}
+
+/** Key of a record on `records.*`: `<stream>/<record key>`, so one key stays on one partition. */
+export function recordTopicKey(stream: string, key: string | null): string {
+  return `${stream}/${key ?? ''}`;
+}

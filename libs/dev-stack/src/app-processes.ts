@@ -1,0 +1,97 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_PORTS } from '@streamgate/contracts';
+import type { AppName } from '@streamgate/contracts';
+import { repoRoot } from './paths';
+import { waitFor } from './wait';
+
+export interface AppProcessOptions {
+  app: AppName;
+  env: NodeJS.ProcessEnv;
+  port?: number;
+  /** Where stdout/stderr go: a file path, or 'inherit' to prefix lines onto ours. */
+  output: string | 'inherit';
+}
+
+/** One app running as its own Node.js process from dist/, the way production runs it. */
+export class AppProcess {
+  private child?: ChildProcess;
+  private exit?: Promise<void>;
+
+  constructor(readonly options: AppProcessOptions) {}
+
+  get app(): AppName {
+    return this.options.app;
+  }
+
+  get port(): number {
+    return this.options.port ?? DEFAULT_PORTS[this.options.app];
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  static entryPoint(app: AppName): string {
+    return join(repoRoot(), 'apps', app, 'dist', 'main.js');
+  }
+
+  /** Starts the process and resolves once GET /health answers 200. */
+  async start(timeoutMs = 60_000): Promise<void> {
+    const entry = AppProcess.entryPoint(this.app);
+    if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build first`);
+    const child = spawn(process.execPath, ['--enable-source-maps', entry], {
+      env: { ...this.options.env, PORT: String(this.port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    this.exit = new Promise((resolve) => child.once('exit', () => resolve()));
+    this.pipeOutput(child);
+    let exited = false;
+    void this.exit.then(() => (exited = true));
+    await waitFor(`${this.app} /health on ${this.url}`, async () => {
+      if (exited) throw new Error(`${this.app} exited during start-up (code ${child.exitCode})`);
+      const res = await fetch(`${this.url}/health`);
+      return res.status === 200;
+    }, { timeoutMs, intervalMs: 200 });
+  }
+
+  /** SIGTERM and wait for the graceful shutdown (SIGKILL after the grace period). */
+  async stop(graceMs = 15_000): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await this.exit;
+    clearTimeout(timer);
+  }
+
+  /** Simulates a crash: no shutdown hook runs, nothing is committed or flushed. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGKILL');
+    await this.exit;
+  }
+
+  private pipeOutput(child: ChildProcess): void {
+    if (this.options.output === 'inherit') {
+      const prefix = `[${this.app}] `;
+      const forward = (chunk: Buffer) => {
+        for (const line of chunk.toString().split('\n')) if (line) process.stdout.write(prefix + line + '\n');
+      };
+      child.stdout?.on('data', forward);
+      child.stderr?.on('data', forward);
+    } else {
+      const file = createWriteStream(this.options.output, { flags: 'a' });
+      child.stdout?.pipe(file);
+      child.stderr?.pipe(file);
+    }
+  }
+}

@@ -1,0 +1,10 @@
+export { createKafka, kafkaClientConfig } from './kafka-client';
+export { RecordProducer } from './producer';
+export { BatchConsumer } from './batch-consumer';
+export type { BatchConsumerOptions, BatchContext, BatchHandler } from './batch-consumer';
+export { provisionTopics } from './topic-provisioning';
+export { deadLetter, headerText } from './dead-letter';
+export type { SourceCoordinates } from './dead-letter';
+export { checkKafka } from './kafka-health';
+export { KafkaModule, KAFKA, KAFKA_ADMIN } from './kafka.module';
+export type { Admin, Batch, Kafka, KafkaMessage, Message } from 'kafkajs';

@@ -1,0 +1,42 @@
+import { Catch, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { ApiError } from './api-error';
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+};
+
+/** Every HTTP error leaves as `{ error: { code, message } }` (DESIGN.md §4). */
+@Catch()
+export class ApiErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const error = toApiError(exception);
+    if (error.status >= 500) this.logger.error({ msg: 'request failed', error: (exception as Error)?.stack ?? String(exception) });
+    res.status(error.status).json(error.toBody());
+  }
+}
+
+function toApiError(exception: unknown): ApiError {
+  if (exception instanceof ApiError) return exception;
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    // body-parser reports malformed JSON and oversize bodies as HttpExceptions with these types.
+    const cause = exception.cause as { type?: string } | undefined;
+    if (cause?.type === 'entity.parse.failed') return new ApiError(400, 'INVALID_JSON', 'request body is not valid JSON');
+    if (status === HttpStatus.PAYLOAD_TOO_LARGE) return new ApiError(413, 'PAYLOAD_TOO_LARGE', 'request body is too large');
+    return new ApiError(status, CODE_BY_STATUS[status] ?? 'ERROR', exception.message);
+  }
+  return new ApiError(500, 'INTERNAL', 'internal error');
+}

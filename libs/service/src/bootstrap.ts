@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { ConsoleLogger, Logger } from '@nestjs/common';
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { HttpEnv } from '@streamgate/config';
+import { ApiErrorFilter } from './api-error.filter';
+
+export interface ServiceOptions {
+  /** App name: the logger context and the `app` field of every log line. */
+  name: string;
+  http: HttpEnv;
+  /** Largest JSON body accepted (body-parser syntax, e.g. '6mb'). */
+  bodyLimit?: string;
+}
+
+/**
+ * Starts one Streamgate app: JSON logs, the contract's error body, graceful shutdown on
+ * SIGTERM/SIGINT (consumers stop and commit, producers flush, HTTP drains), HTTPS when
+ * TLS_CERT/TLS_KEY are set.
+ */
+export async function bootstrapService(module: Type | DynamicModule, options: ServiceOptions): Promise<INestApplication> {
+  const logger = new ConsoleLogger(options.name, { json: true, colors: false });
+  const { TLS_CERT, TLS_KEY, PORT } = options.http;
+  const httpsOptions = TLS_CERT && TLS_KEY ? { cert: readFileSync(TLS_CERT), key: readFileSync(TLS_KEY) } : undefined;
+  const app = await NestFactory.create<NestExpressApplication>(module, { logger, httpsOptions, bodyParser: false, abortOnError: false });
+  app.useBodyParser('json', { limit: options.bodyLimit ?? '1mb' });
+  app.useGlobalFilters(new ApiErrorFilter());
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await app.listen(PORT, '0.0.0.0');
+  const url = `${httpsOptions ? 'https' : 'http'}://127.0.0.1:${PORT}`;
+  new Logger('bootstrap').log({ msg: 'listening', app: options.name, url, pid: process.pid });
+  return app;
+}
+
+/** main.ts wrapper: a start-up failure (bad config, unreachable broker) exits non-zero with the reason. */
+export function runService(start: () => Promise<unknown>): void {
+  start().catch((error: Error) => {
+    process.stderr.write(`${JSON.stringify({ level: 'fatal', time: new Date().toISOString(), msg: 'start-up failed', error: error.message })}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,6 @@
+import { stopTestStack } from './global-setup';
+
+/** Stops only what the global setup started. */
+export default async function globalTeardown(): Promise<void> {
+  await stopTestStack();
+}
