@@ -1,12 +1,12 @@
 import { DataSource } from 'typeorm';
-import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import type { DataSourceOptions } from 'typeorm';
 
 export interface DatabaseOptions {
   url: string;
   /** Each app keeps its own migration history, so apps can share one database. */
   migrationsTableName: string;
-  migrations: MixedList<Function | string>;
-  entities?: MixedList<Function | string | EntitySchema>;
+  migrations: NonNullable<DataSourceOptions['migrations']>;
+  entities?: DataSourceOptions['entities'];
   poolSize?: number;
 }
 

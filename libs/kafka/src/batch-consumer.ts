@@ -49,7 +49,8 @@ export class BatchConsumer {
     const commit = this.options.commit ?? true;
     const consumer = this.kafka.consumer({
       groupId,
-      sessionTimeout: this.options.sessionTimeout ?? 30_000,
+      // Short enough that a crashed member's partitions move on within seconds.
+      sessionTimeout: this.options.sessionTimeout ?? 10_000,
       heartbeatInterval: 3_000,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 100,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Module } from '@nestjs/common';
 import type { DynamicModule, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { Admin, Kafka } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import type { KafkaEnv } from '@streamgate/config';
 import { Topics } from '@streamgate/contracts';
 import { HealthRegistry } from '@streamgate/service';

@@ -3,3 +3,4 @@ export { uniqueName } from './unique';
 export { testKafka, testKafkaBrokers, createTestDatabase, dropTestDatabase, freePort } from './test-stack';
 export { startPlatform } from './platform';
 export type { TestPlatform } from './platform';
+export { TestSubscriber } from './subscriber';

@@ -1,0 +1,105 @@
+import type { Admin, Kafka } from 'kafkajs';
+import { expectEventually, testKafka, uniqueName } from '@streamgate/testing';
+import { BatchConsumer } from './batch-consumer';
+import { RecordProducer } from './producer';
+import { provisionTopics } from './topic-provisioning';
+
+describe('kafka lib against the real broker', () => {
+  let kafka: Kafka;
+  let admin: Admin;
+  let producer: RecordProducer;
+
+  beforeAll(async () => {
+    kafka = testKafka();
+    admin = kafka.admin();
+    producer = new RecordProducer(kafka);
+    await Promise.all([admin.connect(), producer.connect()]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([admin.disconnect(), producer.disconnect()]);
+  });
+
+  it('provisions partitions, compaction and retention, idempotently, and only ever grows partitions', async () => {
+    const data = uniqueName('records.');
+    const table = uniqueName('control.');
+    const specs = [
+      { topic: data, partitions: 3, compacted: false, retentionMs: 3_600_000 },
+      { topic: table, partitions: 1, compacted: true },
+    ];
+    expect((await provisionTopics(admin, specs)).created.sort()).toEqual([data, table].sort());
+    expect((await provisionTopics(admin, specs)).created).toEqual([]);
+    await provisionTopics(admin, [{ ...specs[0]!, partitions: 6 }]);
+    const metadata = await admin.fetchTopicMetadata({ topics: [data] });
+    expect(metadata.topics[0]?.partitions).toHaveLength(6);
+    const configs = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [
+        { type: 2, name: data, configNames: ['cleanup.policy', 'retention.ms'] },
+        { type: 2, name: table, configNames: ['cleanup.policy'] },
+      ],
+    });
+    const value = (name: string, key: string) =>
+      configs.resources.find((r) => r.resourceName === name)?.configEntries.find((e) => e.configName === key)?.configValue;
+    expect(value(data, 'cleanup.policy')).toBe('delete');
+    expect(value(data, 'retention.ms')).toBe('3600000');
+    expect(value(table, 'cleanup.policy')).toBe('compact');
+  });
+
+  it('commits a batch only after its handler resolved, so a failed batch is redelivered', async () => {
+    const topic = uniqueName('it.batches.');
+    const groupId = uniqueName('it-group-');
+    await provisionTopics(admin, [{ topic, partitions: 1, compacted: false }]);
+    await producer.send(topic, Array.from({ length: 20 }, (_, i) => ({ value: `v${i}` })));
+
+    const seen: string[] = [];
+    let failedOnce = false;
+    const consumer = new BatchConsumer(kafka, {
+      groupId,
+      topics: [topic],
+      fromBeginning: true,
+      handle: async (batch) => {
+        if (!failedOnce) {
+          failedOnce = true;
+          throw new Error('simulated failure before the outputs were written');
+        }
+        seen.push(...batch.messages.map((m) => String(m.value)));
+      },
+    });
+    await consumer.start();
+    await expectEventually(() => expect(new Set(seen).size).toBe(20), { timeoutMs: 30_000 });
+    await consumer.stop();
+    expect(failedOnce).toBe(true);
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    expect(committed?.partitions[0]?.offset).toBe('20');
+
+    // A new member of the group starts after the committed position: nothing is handled twice.
+    await producer.send(topic, [{ value: 'v20' }]);
+    const after: string[] = [];
+    const next = new BatchConsumer(kafka, { groupId, topics: [topic], fromBeginning: true, handle: async (b) => void after.push(...b.messages.map((m) => String(m.value))) });
+    await next.start();
+    await expectEventually(() => expect(after).toEqual(['v20']), { timeoutMs: 30_000 });
+    await next.stop();
+  });
+
+  it('resubscribes to a changed topic list without losing the group position', async () => {
+    const first = uniqueName('it.sources.a.');
+    const second = uniqueName('it.sources.b.');
+    await provisionTopics(admin, [first, second].map((topic) => ({ topic, partitions: 2, compacted: false })));
+    const seen = new Set<string>();
+    const consumer = new BatchConsumer(kafka, {
+      groupId: uniqueName('it-group-'),
+      topics: [first],
+      fromBeginning: true,
+      handle: async (batch) => batch.messages.forEach((m) => seen.add(`${batch.topic}:${String(m.value)}`)),
+    });
+    await consumer.start();
+    await producer.send(first, [{ value: 'one' }]);
+    await expectEventually(() => expect(seen.has(`${first}:one`)).toBe(true), { timeoutMs: 30_000 });
+    await producer.send(second, [{ value: 'two' }]);
+    await consumer.resubscribe([first, second]);
+    await expectEventually(() => expect(seen.has(`${second}:two`)).toBe(true), { timeoutMs: 30_000 });
+    await consumer.stop();
+    expect(seen.size).toBe(2);
+  });
+});
