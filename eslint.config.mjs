@@ -21,7 +21,7 @@ export default [
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'layer:contracts', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'scope:shared', notDependOnLibsWithTags: ['scope:tooling', 'scope:testing'] },
+            { sourceTag: 'scope:shared', notDependOnLibsWithTags: ['scope:tooling'] },
           ],
         },
       ],
@@ -33,6 +33,14 @@ export default [
         { selector: "CallExpression[callee.name='eval']", message: 'No eval: expressions are parsed, never evaluated as code.' },
         { selector: "NewExpression[callee.name='Function']", message: 'No Function constructor.' },
       ],
+    },
+  },
+  {
+    // Test helpers are for tests: production code of apps and shared libs never imports them.
+    files: ['apps/*/src/**/*.ts', 'libs/{contracts,config,kafka,database,service}/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@streamgate/testing', '@streamgate/dev-stack'], message: 'test and dev tooling stay out of production code.' }] }],
     },
   },
   {

@@ -9,8 +9,8 @@ const base = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.cache/', '/.local/'],
 };
 const withStack = {
-  globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
-  globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
+  globalSetup: '<rootDir>/libs/dev-stack/src/jest-global-setup.ts',
+  globalTeardown: '<rootDir>/libs/dev-stack/src/jest-global-teardown.ts',
 };
 
 module.exports = {

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { APP_NAMES } from '@streamgate/contracts';
-import { AppProcess } from '@streamgate/dev-stack';
-import { dropTestDatabase, expectEventually, startPlatform } from '@streamgate/testing';
-import type { TestPlatform } from '@streamgate/testing';
+import { AppProcess, startPlatform } from '@streamgate/dev-stack';
+import { dropTestDatabase, expectEventually } from '@streamgate/testing';
+import type { TestPlatform } from '@streamgate/dev-stack';
 
 describe('app start-up and health', () => {
   it.each(APP_NAMES)('%s refuses to start with bad configuration and names every bad variable', (app) => {

@@ -1,8 +1,9 @@
 import type { Admin, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import { Topics } from '@streamgate/contracts';
-import { TestSubscriber, expectEventually, startPlatform, testKafka } from '@streamgate/testing';
-import type { TestPlatform } from '@streamgate/testing';
+import { startPlatform } from '@streamgate/dev-stack';
+import { TestSubscriber, expectEventually, testKafka } from '@streamgate/testing';
+import type { TestPlatform } from '@streamgate/dev-stack';
 
 // One record the whole way: kafkajs → ingest.<stream> → ingest → records.validated →
 // enrichment → records.enriched → delivery → socket.io-client, with the five apps as processes.

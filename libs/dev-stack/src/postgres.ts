@@ -91,10 +91,3 @@ export async function createDatabaseIfMissing(adminUrl: string, database: string
     await client.end();
   }
 }
-
-/** The server's maintenance-database URL for any DATABASE_URL (to create sibling databases). */
-export function adminUrlOf(databaseUrl: string): string {
-  const url = new URL(databaseUrl);
-  url.pathname = '/postgres';
-  return url.toString();
-}

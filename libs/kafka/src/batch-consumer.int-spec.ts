@@ -10,7 +10,7 @@ describe('kafka lib against the real broker', () => {
   let producer: RecordProducer;
 
   beforeAll(async () => {
-    kafka = testKafka();
+    kafka = testKafka('it-kafka-lib', { quiet: true });
     admin = kafka.admin();
     producer = new RecordProducer(kafka);
     await Promise.all([admin.connect(), producer.connect()]);

@@ -1,7 +1,6 @@
 import { createServer } from 'node:net';
 import { Client } from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
-import { adminUrlOf, createDatabaseIfMissing } from '@streamgate/dev-stack';
 import { uniqueName } from './unique';
 
 /**
@@ -15,8 +14,9 @@ export function testKafkaBrokers(): string[] {
   return brokers.split(',');
 }
 
-export function testKafka(clientId = 'streamgate-test'): Kafka {
-  return new Kafka({ clientId, brokers: testKafkaBrokers(), logLevel: logLevel.WARN, retry: { retries: 5 } });
+/** A kafkajs client on the test broker; `quiet` hides the errors a test provokes on purpose. */
+export function testKafka(clientId = 'streamgate-test', { quiet = false } = {}): Kafka {
+  return new Kafka({ clientId, brokers: testKafkaBrokers(), logLevel: quiet ? logLevel.NOTHING : logLevel.WARN, retry: { retries: 5 } });
 }
 
 /** A fresh database on the test server; each test file gets its own. */
@@ -24,7 +24,13 @@ export async function createTestDatabase(): Promise<string> {
   const base = process.env.DATABASE_URL;
   if (!base) throw new Error('DATABASE_URL is not set: run integration tests through jest (global setup)');
   const name = uniqueName('sg_test_');
-  await createDatabaseIfMissing(adminUrlOf(base), name);
+  const client = new Client({ connectionString: adminUrlOf(base) });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
   const url = new URL(base);
   url.pathname = `/${name}`;
   return url.toString();
@@ -51,4 +57,11 @@ export function freePort(): Promise<number> {
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
+}
+
+/** The server's maintenance-database URL for a database URL. */
+function adminUrlOf(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  url.pathname = '/postgres';
+  return url.toString();
 }

@@ -1,4 +1,6 @@
-import { ensureKafka, ensurePostgres, provisionContractTopics } from '@streamgate/dev-stack';
+import { ensureKafka } from './kafka-broker';
+import { ensurePostgres } from './postgres';
+import { provisionContractTopics } from './provision';
 
 type Stop = () => Promise<void>;
 const STOPS = '__streamgateTestStops';

@@ -1,4 +1,4 @@
-import { stopTestStack } from './global-setup';
+import { stopTestStack } from './jest-global-setup';
 
 /** Stops only what the global setup started. */
 export default async function globalTeardown(): Promise<void> {

@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { APP_NAMES } from '@streamgate/contracts';
 import type { AppName } from '@streamgate/contracts';
-import { AppProcess, localDir, provisionContractTopics } from '@streamgate/dev-stack';
-import { createTestDatabase, dropTestDatabase, freePort, testKafkaBrokers } from './test-stack';
-import { uniqueName } from './unique';
+import { createTestDatabase, dropTestDatabase, freePort, testKafkaBrokers, uniqueName } from '@streamgate/testing';
+import { AppProcess } from './app-processes';
+import { localDir } from './paths';
+import { provisionContractTopics } from './provision';
 
 export interface TestPlatform {
   /** TOPIC_PREFIX of this platform: its topics and groups are its own. */
