@@ -2,6 +2,7 @@
 // with kafkajs, creating the source topic if it does not exist yet.
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { Topics } from '@streamgate/contracts';
+import { provisionTopics } from '@streamgate/kafka';
 
 async function main(): Promise<void> {
   const [stream = 'demo', json = '{"hello":"world"}', key] = process.argv.slice(2);
@@ -9,7 +10,7 @@ async function main(): Promise<void> {
   const kafka = new Kafka({ brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.WARN });
   const admin = kafka.admin();
   await admin.connect();
-  if (!(await admin.listTopics()).includes(topic)) await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
+  await provisionTopics(admin, [{ topic, partitions: 6, compacted: false }]);
   await admin.disconnect();
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();

@@ -6,6 +6,13 @@ import { AppConfigModule, ObservabilityModule } from '@streamgate/service';
 import { ACCESS_CONTROL_CONFIG } from './config/access-control.config';
 import type { AccessControlConfig } from './config/access-control.config';
 import { ACCESS_CONTROL_MIGRATIONS } from './migrations';
+import { ApiKeyEntity } from './partners/api-key.entity';
+import { PartnerEntity } from './partners/partner.entity';
+import { PartnersModule } from './partners/partners.module';
+import { ReferenceRowEntity } from './reference/reference-row.entity';
+import { ReferenceModule } from './reference/reference.module';
+import { StreamEntity } from './streams/stream.entity';
+import { StreamsModule } from './streams/streams.module';
 
 @Module({})
 export class AppModule {
@@ -20,7 +27,11 @@ export class AppModule {
           url: config.DATABASE_URL,
           migrationsTableName: 'access_control_migrations',
           migrations: ACCESS_CONTROL_MIGRATIONS,
+          entities: [StreamEntity, ReferenceRowEntity, PartnerEntity, ApiKeyEntity],
         }),
+        StreamsModule,
+        ReferenceModule,
+        PartnersModule,
       ],
     };
   }

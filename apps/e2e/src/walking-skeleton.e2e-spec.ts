@@ -21,7 +21,7 @@ describe('walking skeleton (five app processes, real Kafka and PostgreSQL)', () 
     producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await Promise.all([admin.connect(), producer.connect()]);
     sourceTopic = new Topics(platform.prefix).source('trades');
-    await admin.createTopics({ topics: [{ topic: sourceTopic, numPartitions: 3 }], waitForLeaders: true });
+    expect((await platform.admin.post('/v1/streams', { name: 'trades' })).status).toBe(201);
     subscriber = await TestSubscriber.connect(platform.url('delivery'));
   });
 
@@ -32,8 +32,12 @@ describe('walking skeleton (five app processes, real Kafka and PostgreSQL)', () 
   });
 
   it('delivers a produced record to a subscriber as the contract envelope', async () => {
-    const ack = await subscriber.subscribe({ stream: 'trades' });
-    expect(ack).toMatchObject({ ok: true, subscription: expect.any(String) });
+    // Delivery learns the new stream from control.streams.
+    const ack = await expectEventually(async () => {
+      const result = await subscriber.subscribe({ stream: 'trades' });
+      expect(result).toMatchObject({ ok: true, subscription: expect.any(String) });
+      return result;
+    });
     if (!ack.ok) throw new Error('subscribe refused');
     expect(Object.keys(ack.position).sort()).toEqual(['0', '1', '2', '3', '4', '5']);
 

@@ -5,6 +5,7 @@ import { AppConfigModule, ObservabilityModule } from '@streamgate/service';
 import { INGEST_CONFIG } from './config/ingest.config';
 import type { IngestConfig } from './config/ingest.config';
 import { IngestModule } from './ingest/ingest.module';
+import { PublishModule } from './publish/publish.module';
 
 @Module({})
 export class AppModule {
@@ -16,6 +17,7 @@ export class AppModule {
         ObservabilityModule,
         KafkaModule.forRoot(config, 'streamgate-ingest'),
         IngestModule,
+        PublishModule,
       ],
     };
   }

@@ -9,3 +9,8 @@ export { DEFAULT_PORTS, APP_NAMES } from './ports';
 export type { AppName } from './ports';
 export { SocketEvent, formatPos } from './socket-events';
 export type { PartitionPositions, SubscribeRequest, SubscribeAck, UnsubscribeRequest, UnsubscribeAck, DeliveredRecord, ErrorBody } from './socket-events';
+export { ENRICH_OPS, REFERENCE_NAME_PATTERN, referenceTopicKey } from './stream-definition';
+export type { StreamDefinition, StreamDefinitionInput, EnrichStep, LookupStep, DeriveStep, RedactStep, PickStep, OnError, ReferenceRow } from './stream-definition';
+export { KeyScope, KEY_SCOPES, API_KEY_PATTERN, parseApiKey } from './api-keys';
+export type { ApiKeyRecord, PartnerRecord } from './api-keys';
+export type { UsageEvent, UsageCounters } from './usage';

@@ -1,4 +1,6 @@
 import type { Envelope } from './envelope';
+import type { ApiKeyRecord, PartnerRecord } from './api-keys';
+import type { ReferenceRow, StreamDefinition } from './stream-definition';
 
 // Kafka topic names of the public contract (DESIGN.md §3). A deployment may prefix all of
 // them with TOPIC_PREFIX so that several environments (or test runs) share one cluster.
@@ -10,6 +12,8 @@ export const TopicName = {
   ControlEntitlements: 'control.entitlements',
   ControlPartners: 'control.partners',
   ControlQuotas: 'control.quotas',
+  ControlReference: 'control.reference',
+  ControlKeys: 'control.keys',
   UsageEvents: 'usage.events',
 } as const;
 export type TopicName = (typeof TopicName)[keyof typeof TopicName];
@@ -46,6 +50,11 @@ export class Topics {
     return topic.startsWith(head) ? topic.slice(head.length) : undefined;
   }
 
+  /** A stream's source topic as stored in its definition (logical name) → the real topic. */
+  physical(logicalTopic: string): string {
+    return `${this.prefix}${logicalTopic}`;
+  }
+
   /** Every contract topic with its provisioning spec. */
   contractTopics(): TopicSpec[] {
     return CONTRACT_TOPIC_SPECS.map((spec) => ({ ...spec, topic: this.name(spec.topic as TopicName) }));
@@ -72,6 +81,8 @@ export const CONTRACT_TOPIC_SPECS: readonly TopicSpec[] = [
   { topic: TopicName.ControlEntitlements, partitions: 1, compacted: true },
   { topic: TopicName.ControlPartners, partitions: 1, compacted: true },
   { topic: TopicName.ControlQuotas, partitions: 1, compacted: true },
+  { topic: TopicName.ControlReference, partitions: 1, compacted: true },
+  { topic: TopicName.ControlKeys, partitions: 1, compacted: true },
   { topic: TopicName.UsageEvents, partitions: 6, compacted: false, retentionMs: 30 * DAY_MS },
 ];
 
@@ -79,6 +90,10 @@ export const CONTRACT_TOPIC_SPECS: readonly TopicSpec[] = [
 export interface TopicPayloads {
   [TopicName.RecordsValidated]: Envelope;
   [TopicName.RecordsEnriched]: Envelope;
+  [TopicName.ControlStreams]: StreamDefinition;
+  [TopicName.ControlReference]: ReferenceRow;
+  [TopicName.ControlKeys]: ApiKeyRecord;
+  [TopicName.ControlPartners]: PartnerRecord;
 }
 
 /** Key of a record on `records.*`: `<stream>/<record key>`, so one key stays on one partition. */

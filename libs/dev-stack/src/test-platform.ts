@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { APP_NAMES } from '@streamgate/contracts';
 import type { AppName } from '@streamgate/contracts';
-import { createTestDatabase, dropTestDatabase, freePort, testKafkaBrokers, uniqueName } from '@streamgate/testing';
+import { createTestDatabase, dropTestDatabase, freePort, httpClient, testKafkaBrokers, uniqueName } from '@streamgate/testing';
+import type { HttpClient } from '@streamgate/testing';
 import { AppProcess } from './app-processes';
 import { localDir } from './paths';
 import { provisionContractTopics } from './provision';
@@ -13,6 +14,8 @@ export interface TestPlatform {
   env: NodeJS.ProcessEnv;
   apps: Record<AppName, AppProcess>;
   url(app: AppName): string;
+  /** HTTP client of access-control's admin API, with the admin token. */
+  admin: HttpClient;
   /** Where each app's output goes, for reading after a failure. */
   logDir: string;
   stop(): Promise<void>;
@@ -55,6 +58,7 @@ export async function startPlatform(options: { apps?: AppName[]; env?: NodeJS.Pr
     apps,
     logDir,
     url: (app) => apps[app].url,
+    admin: httpClient(apps['access-control']?.url ?? 'http://127.0.0.1:1', String(env.ADMIN_TOKEN)),
     stop: async () => {
       await Promise.all(running.map((a) => a.stop()));
       await dropTestDatabase(databaseUrl).catch(() => undefined);

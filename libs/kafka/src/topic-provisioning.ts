@@ -9,7 +9,10 @@ export async function provisionTopics(admin: Admin, specs: TopicSpec[]): Promise
   const existing = new Set(await admin.listTopics());
   const missing = specs.filter((s) => !existing.has(s.topic));
   if (missing.length > 0) {
-    await admin.createTopics({ topics: missing.map(toTopicConfig), waitForLeaders: true });
+    // kafkajs's own waitForLeaders gives up when a broker does not know a brand-new topic yet
+    // (UNKNOWN_TOPIC_OR_PARTITION), which KRaft answers for a moment under load; poll instead.
+    await admin.createTopics({ topics: missing.map(toTopicConfig), waitForLeaders: false });
+    await waitForLeaders(admin, missing.map((s) => s.topic));
   }
   const present = specs.filter((s) => existing.has(s.topic));
   if (present.length > 0) {
@@ -30,4 +33,19 @@ function toTopicConfig(spec: TopicSpec): ITopicConfig {
     configEntries.push({ name: 'retention.ms', value: String(spec.retentionMs) });
   }
   return { topic: spec.topic, numPartitions: spec.partitions, replicationFactor: -1, configEntries };
+}
+
+/** Resolves once every partition of the topics has a leader (polls metadata, 30 s at most). */
+export async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics });
+      if (found.length === topics.length && found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topics without leaders after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

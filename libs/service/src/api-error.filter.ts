@@ -1,4 +1,4 @@
-import { Catch, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { Catch, HttpException, Logger } from '@nestjs/common';
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiError } from './api-error';
@@ -32,10 +32,6 @@ function toApiError(exception: unknown): ApiError {
   if (exception instanceof ApiError) return exception;
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
-    // body-parser reports malformed JSON and oversize bodies as HttpExceptions with these types.
-    const cause = exception.cause as { type?: string } | undefined;
-    if (cause?.type === 'entity.parse.failed') return new ApiError(400, 'INVALID_JSON', 'request body is not valid JSON');
-    if (status === HttpStatus.PAYLOAD_TOO_LARGE) return new ApiError(413, 'PAYLOAD_TOO_LARGE', 'request body is too large');
     return new ApiError(status, CODE_BY_STATUS[status] ?? 'ERROR', exception.message);
   }
   return new ApiError(500, 'INTERNAL', 'internal error');

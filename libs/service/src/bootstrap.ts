@@ -3,6 +3,9 @@ import { ConsoleLogger, Logger } from '@nestjs/common';
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { json } from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import { ApiError } from './api-error';
 import type { HttpEnv } from '@streamgate/config';
 import { ApiErrorFilter } from './api-error.filter';
 
@@ -10,8 +13,8 @@ export interface ServiceOptions {
   /** App name: the logger context and the `app` field of every log line. */
   name: string;
   http: HttpEnv;
-  /** Largest JSON body accepted (body-parser syntax, e.g. '6mb'). */
-  bodyLimit?: string;
+  /** Largest JSON body accepted, in bytes (larger: 413). */
+  bodyLimit?: number;
 }
 
 /**
@@ -24,7 +27,7 @@ export async function bootstrapService(module: Type | DynamicModule, options: Se
   const { TLS_CERT, TLS_KEY, PORT } = options.http;
   const httpsOptions = TLS_CERT && TLS_KEY ? { cert: readFileSync(TLS_CERT), key: readFileSync(TLS_KEY) } : undefined;
   const app = await NestFactory.create<NestExpressApplication>(module, { logger, httpsOptions, bodyParser: false, abortOnError: false });
-  app.useBodyParser('json', { limit: options.bodyLimit ?? '1mb' });
+  app.use(json({ limit: options.bodyLimit ?? 1024 * 1024 }), bodyParserErrors);
   app.useGlobalFilters(new ApiErrorFilter());
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen(PORT, '0.0.0.0');
@@ -39,4 +42,12 @@ export function runService(start: () => Promise<unknown>): void {
     process.stderr.write(`${JSON.stringify({ level: 'fatal', time: new Date().toISOString(), msg: 'start-up failed', error: error.message })}\n`);
     process.exit(1);
   });
+}
+
+// body-parser's failures become contract errors before Nest sees them (Nest would turn malformed
+// JSON into a generic 400 and an oversize body into a 500).
+function bodyParserErrors(error: { type?: string } | undefined, _req: Request, _res: Response, next: NextFunction): void {
+  if (error?.type === 'entity.parse.failed') return next(new ApiError(400, 'INVALID_JSON', 'request body is not valid JSON'));
+  if (error?.type === 'entity.too.large') return next(new ApiError(413, 'PAYLOAD_TOO_LARGE', 'request body is too large'));
+  next(error);
 }

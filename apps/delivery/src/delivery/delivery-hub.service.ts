@@ -9,6 +9,7 @@ import { DELIVERY_CONFIG } from '../config/delivery.config';
 import type { DeliveryConfig } from '../config/delivery.config';
 import { fanoutBatch } from './fanout';
 import { Positions } from './positions';
+import { StreamDirectory } from './stream-directory.service';
 import { SubscriptionErrorCode, SubscriptionException } from './subscription.exception';
 
 interface SocketState {
@@ -31,6 +32,7 @@ export class DeliveryHub {
 
   constructor(
     @Inject(DELIVERY_CONFIG) private readonly config: DeliveryConfig,
+    private readonly streams: StreamDirectory,
     private readonly metrics: Metrics,
   ) {}
 
@@ -40,6 +42,7 @@ export class DeliveryHub {
 
   subscribe(socket: Socket, request: unknown): { subscription: string; position: PartitionPositions } {
     const { stream, batch } = parseSubscribe(request);
+    if (!this.streams.has(stream)) throw new SubscriptionException(SubscriptionErrorCode.UnknownStream, `no stream named ${stream}`);
     const state = stateOf(socket);
     if (!state.subscriptions.has(stream) && state.subscriptions.size >= this.config.MAX_SUBSCRIPTIONS_PER_SOCKET) {
       throw new SubscriptionException(SubscriptionErrorCode.TooManySubscriptions, `a socket may hold ${this.config.MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions`);

@@ -1,10 +1,11 @@
-import { checkHttpEnv, checkKafkaEnv, httpEnv, kafkaEnv, loadConfig } from '@streamgate/config';
+import { checkHttpEnv, checkKafkaEnv, httpEnv, kafkaEnv, loadConfig, str } from '@streamgate/config';
 import type { ConfigOf } from '@streamgate/config';
 import { DEFAULT_PORTS } from '@streamgate/contracts';
 
 const enrichmentEnv = {
   ...kafkaEnv,
   ...httpEnv(DEFAULT_PORTS.enrichment),
+  REDACT_HASH_KEY: str({ default: '', description: 'HMAC key of redact steps in hash mode (empty: plain keyless HMAC)' }),
 };
 
 export type EnrichmentConfig = ConfigOf<typeof enrichmentEnv>;

@@ -1,25 +1,38 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { TopicName, Topics } from '@streamgate/contracts';
-import { BatchConsumer, KAFKA, RecordProducer } from '@streamgate/kafka';
-import type { Batch, Kafka } from '@streamgate/kafka';
+import { BatchConsumer, KAFKA, KAFKA_ADMIN, RecordProducer } from '@streamgate/kafka';
+import type { Admin, Batch, Kafka } from '@streamgate/kafka';
 import { Metrics } from '@streamgate/service';
+import { ReferenceTables, StreamCatalog } from '@streamgate/streams';
+import { ENRICHMENT_CONFIG } from '../config/enrichment.config';
+import type { EnrichmentConfig } from '../config/enrichment.config';
 import { enrichBatch } from './enrich';
 
-/** records.validated → records.enriched; offsets committed after the writes are acknowledged. */
+/**
+ * records.validated → records.enriched with each stream's steps; offsets committed after the
+ * writes are acknowledged. The catalog and reference tables are read to the end first.
+ */
 @Injectable()
-export class EnrichmentConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class EnrichmentConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(EnrichmentConsumer.name);
   private readonly consumer: BatchConsumer;
+  private readonly catalog: StreamCatalog;
+  private readonly reference: ReferenceTables;
   private readonly records = this.metrics.counter('streamgate_enrichment_records_total', 'Validated records handled', ['outcome']);
   private readonly batchSeconds = this.metrics.histogram('streamgate_enrichment_batch_seconds', 'Time to handle one batch, writes included');
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
+    @Inject(KAFKA_ADMIN) admin: Admin,
+    @Inject(ENRICHMENT_CONFIG) config: EnrichmentConfig,
     private readonly producer: RecordProducer,
     private readonly topics: Topics,
     private readonly metrics: Metrics,
   ) {
+    const onInvalid = (key: string, error: Error) => this.logger.error({ msg: 'unreadable control record', key, error: error.message });
+    this.catalog = new StreamCatalog({ kafka, admin, topics, app: 'enrichment', hashKey: config.REDACT_HASH_KEY, onInvalid });
+    this.reference = new ReferenceTables({ kafka, admin, topics, app: 'enrichment', onInvalid });
     this.consumer = new BatchConsumer(kafka, {
       groupId: `${topics.prefix}streamgate.enrichment`,
       topics: [topics.name(TopicName.RecordsValidated)],
@@ -31,6 +44,7 @@ export class EnrichmentConsumer implements OnApplicationBootstrap, BeforeApplica
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    await Promise.all([this.catalog.start(), this.reference.start()]);
     await this.consumer.start();
   }
 
@@ -38,9 +52,17 @@ export class EnrichmentConsumer implements OnApplicationBootstrap, BeforeApplica
     await this.consumer.stop();
   }
 
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([this.catalog.stop(), this.reference.stop()]);
+  }
+
   private async handle(batch: Batch): Promise<void> {
     const stop = this.batchSeconds.startTimer();
-    const { enriched, dead } = enrichBatch(batch, new Date().toISOString());
+    const { enriched, dead } = enrichBatch(batch, {
+      stream: (name) => this.catalog.get(name),
+      lookup: this.reference.lookup,
+      now: new Date().toISOString(),
+    });
     await this.producer.sendBatch([
       { topic: this.topics.name(TopicName.RecordsEnriched), messages: enriched },
       { topic: this.topics.name(TopicName.RecordsDlq), messages: dead },

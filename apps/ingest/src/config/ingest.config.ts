@@ -6,7 +6,9 @@ const ingestEnv = {
   ...kafkaEnv,
   ...httpEnv(DEFAULT_PORTS.ingest),
   MAX_RECORD_BYTES: int({ default: 1024 * 1024, min: 1, description: 'largest accepted record, in bytes' }),
-  SOURCE_DISCOVERY_INTERVAL: duration({ default: 2_000, description: 'how often new source topics are looked for' }),
+  DEDUPE_WINDOW: duration({ default: 10 * 60_000, description: 'how long a producer id is remembered per stream' }),
+  DEDUPE_MAX_IDS: int({ default: 1_000_000, min: 0, description: 'ids remembered at most (oldest forgotten first)' }),
+  SOURCE_DISCOVERY_INTERVAL: duration({ default: 5_000, description: 'how often ingest.* topics of undefined streams are looked for' }),
 };
 
 export type IngestConfig = ConfigOf<typeof ingestEnv>;
@@ -16,3 +18,6 @@ export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env): IngestCo
 }
 
 export const INGEST_CONFIG = Symbol('INGEST_CONFIG');
+
+/** HTTP publish limits of the contract. */
+export const PUBLISH_LIMITS = { maxRecords: 500, maxBodyBytes: 5 * 1024 * 1024 };

@@ -4,8 +4,10 @@ import { TopicName, Topics } from '@streamgate/contracts';
 import { BatchConsumer, KAFKA, KAFKA_ADMIN, RecordProducer } from '@streamgate/kafka';
 import type { Admin, Batch, Kafka } from '@streamgate/kafka';
 import { Metrics } from '@streamgate/service';
+import { CatalogService } from '../catalog/catalog.service';
 import { INGEST_CONFIG } from '../config/ingest.config';
 import type { IngestConfig } from '../config/ingest.config';
+import { DedupeWindow } from './dedupe-window';
 import { normalizeBatch } from './normalize';
 
 /**
@@ -16,8 +18,10 @@ import { normalizeBatch } from './normalize';
 export class IngestConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(IngestConsumer.name);
   private readonly consumer: BatchConsumer;
+  private readonly dedupe: DedupeWindow;
   private discovery?: NodeJS.Timeout;
   private resubscribing: Promise<void> = Promise.resolve();
+  private stopped = false;
   private readonly records = this.metrics.counter('streamgate_ingest_records_total', 'Source records handled', ['outcome']);
   private readonly deadLetters = this.metrics.counter('streamgate_ingest_dead_letters_total', 'Records sent to records.dlq', ['reason']);
   private readonly batchSeconds = this.metrics.histogram('streamgate_ingest_batch_seconds', 'Time to handle one source batch, writes included');
@@ -28,8 +32,10 @@ export class IngestConsumer implements OnApplicationBootstrap, BeforeApplication
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
     private readonly producer: RecordProducer,
     private readonly topics: Topics,
+    private readonly catalog: CatalogService,
     private readonly metrics: Metrics,
   ) {
+    this.dedupe = new DedupeWindow(config.DEDUPE_WINDOW, config.DEDUPE_MAX_IDS);
     this.consumer = new BatchConsumer(kafka, {
       groupId: `${topics.prefix}streamgate.ingest`,
       topics: [],
@@ -41,11 +47,13 @@ export class IngestConsumer implements OnApplicationBootstrap, BeforeApplication
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.discoverSources();
-    this.discovery = setInterval(() => void this.discoverSources(), this.config.SOURCE_DISCOVERY_INTERVAL);
+    this.catalog.onStreamsChanged(() => void this.refreshSources());
+    await this.refreshSources();
+    this.discovery = setInterval(() => void this.refreshSources(), this.config.SOURCE_DISCOVERY_INTERVAL);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.discovery);
     await this.resubscribing;
     await this.consumer.stop();
@@ -53,34 +61,42 @@ export class IngestConsumer implements OnApplicationBootstrap, BeforeApplication
 
   private async handle(batch: Batch): Promise<void> {
     const stop = this.batchSeconds.startTimer();
-    const { valid, dead } = normalizeBatch(batch, {
-      stream: this.topics.streamOfSource(batch.topic),
+    const now = Date.now();
+    const out = normalizeBatch(batch, {
+      stream: this.catalog.streams.bySource(batch.topic),
       maxRecordBytes: this.config.MAX_RECORD_BYTES,
-      now: new Date().toISOString(),
+      seen: (stream, id) => this.dedupe.has(stream, id, now),
+      now: new Date(now).toISOString(),
     });
     await this.producer.sendBatch([
-      { topic: this.topics.name(TopicName.RecordsValidated), messages: valid },
-      { topic: this.topics.name(TopicName.RecordsDlq), messages: dead },
+      { topic: this.topics.name(TopicName.RecordsValidated), messages: out.valid },
+      { topic: this.topics.name(TopicName.RecordsDlq), messages: out.dead },
     ]);
-    this.records.inc({ outcome: 'valid' }, valid.length);
-    this.records.inc({ outcome: 'dead' }, dead.length);
-    for (const letter of dead) this.deadLetters.inc({ reason: String(letter.headers?.reason) });
+    const stream = this.catalog.streams.bySource(batch.topic)?.definition.name ?? '';
+    for (const id of out.forwardedIds) this.dedupe.add(stream, id, now);
+    this.records.inc({ outcome: 'valid' }, out.valid.length);
+    this.records.inc({ outcome: 'dead' }, out.dead.length);
+    this.records.inc({ outcome: 'duplicate' }, out.duplicates);
+    for (const letter of out.dead) this.deadLetters.inc({ reason: String(letter.headers?.reason) });
     stop();
   }
 
-  // Source topics are `ingest.<stream>`; a new one is picked up without a restart.
-  // (The stream catalog on control.streams replaces this scan once streams are managed.)
-  private async discoverSources(): Promise<void> {
+  // Every stream's source topic, plus `ingest.*` topics no stream owns (their records are
+  // dead-lettered as UNKNOWN_STREAM rather than left unread). Serialized: one change at a time.
+  private refreshSources(): Promise<void> {
     this.resubscribing = this.resubscribing.then(async () => {
+      if (this.stopped) return;
       try {
-        const sources = (await this.admin.listTopics()).filter((t) => this.topics.streamOfSource(t) !== undefined).sort();
+        const existing = new Set(await this.admin.listTopics());
+        const strays = [...existing].filter((t) => this.topics.streamOfSource(t) !== undefined);
+        const sources = [...new Set([...this.catalog.streams.sourceTopics(), ...strays])].filter((t) => existing.has(t)).sort();
         if (sources.join() === [...this.consumer.topics].sort().join()) return;
         this.logger.log({ msg: 'source topics changed', topics: sources });
         await this.consumer.resubscribe(sources);
       } catch (error) {
-        this.logger.warn({ msg: 'source discovery failed', error: (error as Error).message });
+        this.logger.warn({ msg: 'source refresh failed', error: (error as Error).message });
       }
     });
-    await this.resubscribing;
+    return this.resubscribing;
   }
 }

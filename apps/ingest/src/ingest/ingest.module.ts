@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { CatalogModule } from '../catalog/catalog.module';
 import { IngestConsumer } from './ingest.consumer';
 
-@Module({ providers: [IngestConsumer] })
+@Module({ imports: [CatalogModule], providers: [IngestConsumer] })
 export class IngestModule {}

@@ -2,11 +2,14 @@ import { DlqReason, isIsoTimestamp, isJsonObject, recordTopicKey, sourceRecordId
 import type { Envelope } from '@streamgate/contracts';
 import { deadLetter, headerText } from '@streamgate/kafka';
 import type { Batch, KafkaMessage, Message } from '@streamgate/kafka';
+import type { CompiledStream } from '@streamgate/streams';
 
 export interface NormalizeOptions {
-  /** Stream whose source topic the batch came from; undefined when no stream owns the topic. */
-  stream: string | undefined;
+  /** The stream reading the batch's topic; undefined when no stream owns the topic. */
+  stream: CompiledStream | undefined;
   maxRecordBytes: number;
+  /** Producer ids already forwarded recently (see DedupeWindow). */
+  seen(stream: string, id: string): boolean;
   /** ISO-8601 time stamped as `ingestedAt` on the whole batch. */
   now: string;
 }
@@ -16,24 +19,42 @@ export interface NormalizedBatch {
   valid: Message[];
   /** Messages for records.dlq, one per rejected source record. */
   dead: Message[];
+  /** Producer ids forwarded by this batch: remembered once the writes are acknowledged. */
+  forwardedIds: string[];
+  /** Records skipped as duplicates of a producer id inside the window. */
+  duplicates: number;
 }
 
-const MAX_ID_LENGTH = 256;
+export const MAX_ID_LENGTH = 256;
 
 /**
- * The ingest hot path: every source record becomes exactly one output, either an Envelope on
- * records.validated or a dead letter with a reason. Nothing is dropped.
+ * The ingest hot path: every source record becomes exactly one output, an Envelope on
+ * records.validated or a dead letter with a reason, except duplicates of a recent producer id
+ * (counted). Nothing is dropped silently.
  */
 export function normalizeBatch(batch: Pick<Batch, 'topic' | 'partition' | 'messages'>, options: NormalizeOptions): NormalizedBatch {
-  const valid: Message[] = [];
-  const dead: Message[] = [];
+  const out: NormalizedBatch = { valid: [], dead: [], forwardedIds: [], duplicates: 0 };
   const source = { topic: batch.topic, partition: batch.partition };
+  const name = options.stream?.definition.name ?? '';
+  const inBatch = new Set<string>();
   for (const message of batch.messages) {
     const result = normalizeRecord(source, message, options);
-    if ('reason' in result) dead.push(deadLetter(source, message, { stream: options.stream ?? '', ...result }));
-    else valid.push({ key: recordTopicKey(result.stream, result.key), value: JSON.stringify(result), headers: { stream: result.stream } });
+    if ('reason' in result) {
+      out.dead.push(deadLetter(source, message, { stream: name, ...result }));
+      continue;
+    }
+    if (result.producerId !== undefined) {
+      if (inBatch.has(result.producerId) || options.seen(name, result.producerId)) {
+        out.duplicates++;
+        continue;
+      }
+      inBatch.add(result.producerId);
+      out.forwardedIds.push(result.producerId);
+    }
+    const envelope = result.envelope;
+    out.valid.push({ key: recordTopicKey(envelope.stream, envelope.key), value: JSON.stringify(envelope), headers: { stream: envelope.stream } });
   }
-  return { valid, dead };
+  return out;
 }
 
 type Rejection = { reason: DlqReason; detail: string };
@@ -41,8 +62,8 @@ type Rejection = { reason: DlqReason; detail: string };
 export function normalizeRecord(
   source: { topic: string; partition: number },
   message: KafkaMessage,
-  options: NormalizeOptions,
-): Envelope | Rejection {
+  options: Pick<NormalizeOptions, 'stream' | 'maxRecordBytes' | 'now'>,
+): { envelope: Envelope; producerId: string | undefined } | Rejection {
   const { stream } = options;
   if (stream === undefined) return { reason: DlqReason.UnknownStream, detail: `no stream reads topic ${source.topic}` };
   const size = message.value?.length ?? 0;
@@ -64,13 +85,18 @@ export function normalizeRecord(
     return { reason: DlqReason.InvalidJson, detail: (error as Error).message };
   }
   if (!isJsonObject(data)) return { reason: DlqReason.InvalidJson, detail: 'record value must be a JSON object' };
+  const violation = stream.validate(data);
+  if (violation !== undefined) return { reason: DlqReason.SchemaViolation, detail: violation };
   return {
-    id: id ?? sourceRecordId(source.topic, source.partition, message.offset),
-    stream,
-    key: message.key === null ? null : message.key.toString('utf8'),
-    time: time ? new Date(time).toISOString() : new Date(Number(message.timestamp)).toISOString(),
-    ingestedAt: options.now,
-    data,
-    meta: {},
+    producerId: id,
+    envelope: {
+      id: id ?? sourceRecordId(source.topic, source.partition, message.offset),
+      stream: stream.definition.name,
+      key: message.key === null ? null : message.key.toString('utf8'),
+      time: time ? new Date(time).toISOString() : new Date(Number(message.timestamp)).toISOString(),
+      ingestedAt: options.now,
+      data,
+      meta: {},
+    },
   };
 }

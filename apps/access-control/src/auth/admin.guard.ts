@@ -1,0 +1,21 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { CanActivate, ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+import { bearerToken, constantTimeEqual } from '@streamgate/auth';
+import { ApiError } from '@streamgate/service';
+import { ACCESS_CONTROL_CONFIG } from '../config/access-control.config';
+import type { AccessControlConfig } from '../config/access-control.config';
+
+/** Admin endpoints: `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time. */
+@Injectable()
+export class AdminGuard implements CanActivate {
+  constructor(@Inject(ACCESS_CONTROL_CONFIG) private readonly config: AccessControlConfig) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const token = bearerToken(context.switchToHttp().getRequest<Request>().headers.authorization);
+    if (token === undefined || !constantTimeEqual(token, this.config.ADMIN_TOKEN)) {
+      throw new ApiError(401, 'UNAUTHORIZED', 'admin endpoints need Authorization: Bearer <ADMIN_TOKEN>');
+    }
+    return true;
+  }
+}

@@ -1,0 +1,201 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import type { OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource, IsNull } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { KEY_SCOPES, TopicName, isJsonObject } from '@streamgate/contracts';
+import type { ApiKeyRecord, KeyScope, PartnerRecord } from '@streamgate/contracts';
+import { generateApiKey } from '@streamgate/auth';
+import { ApiError } from '@streamgate/service';
+import { ControlPublisher } from '../control/control-publisher.service';
+import { ControlReconciler } from '../control/control-reconciler.service';
+import { ApiKeyEntity } from './api-key.entity';
+import { PartnerEntity } from './partner.entity';
+
+export interface PartnerView extends PartnerRecord {
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface KeyView {
+  id: string;
+  prefix: string;
+  scopes: KeyScope[];
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+const MAX_ACTIVE_KEYS = 10;
+
+/**
+ * Partners and their API keys. Partners are replicated on control.partners, active keys (as
+ * hashes) on control.keys; revoking a key or deleting a partner tombstones them there.
+ */
+@Injectable()
+export class PartnersService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(PartnersService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly publisher: ControlPublisher,
+    private readonly reconciler: ControlReconciler,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const partners = await this.dataSource.getRepository(PartnerEntity).find();
+    await this.reconciler.reconcile(TopicName.ControlPartners, new Map(partners.map((p) => [p.id, toRecord(p)])));
+    const keys = await this.dataSource.getRepository(ApiKeyEntity).findBy({ revokedAt: IsNull() });
+    await this.reconciler.reconcile(TopicName.ControlKeys, new Map(keys.map((k) => [k.id, toKeyRecord(k)])));
+  }
+
+  async list(): Promise<PartnerView[]> {
+    return (await this.dataSource.getRepository(PartnerEntity).find({ order: { createdAt: 'ASC' } })).map(toView);
+  }
+
+  async get(id: string): Promise<PartnerView> {
+    return toView(await this.find(this.dataSource.manager, id));
+  }
+
+  async create(body: unknown): Promise<PartnerView> {
+    const input = parsePartnerInput(body, true);
+    const partner: Partial<PartnerEntity> = {
+      id: `ptn_${randomBytes(8).toString('hex')}`,
+      name: input.name as string,
+      plan: input.plan ?? null,
+      timezone: input.timezone ?? 'UTC',
+      status: input.status ?? 'active',
+    };
+    return this.dataSource.transaction(async (em) => {
+      const saved = await em.getRepository(PartnerEntity).save(partner);
+      await this.publisher.publish(TopicName.ControlPartners, [{ key: saved.id, value: toRecord(saved) }]);
+      this.logger.log({ msg: 'partner created', partner: saved.id });
+      return toView(saved);
+    });
+  }
+
+  async update(id: string, body: unknown): Promise<PartnerView> {
+    const input = parsePartnerInput(body, false);
+    return this.dataSource.transaction(async (em) => {
+      const partner = await this.find(em, id, true);
+      Object.assign(partner, input);
+      const saved = await em.getRepository(PartnerEntity).save(partner);
+      await this.publisher.publish(TopicName.ControlPartners, [{ key: id, value: toRecord(saved) }]);
+      return toView(saved);
+    });
+  }
+
+  /** Deleting a partner revokes everything it holds. */
+  async remove(id: string): Promise<void> {
+    await this.dataSource.transaction(async (em) => {
+      await this.find(em, id, true);
+      const keys = await em.getRepository(ApiKeyEntity).findBy({ partnerId: id, revokedAt: IsNull() });
+      await em.getRepository(ApiKeyEntity).delete({ partnerId: id });
+      await em.getRepository(PartnerEntity).delete({ id });
+      await this.publisher.publish(TopicName.ControlKeys, keys.map((k) => ({ key: k.id, value: null })));
+      await this.publisher.publish(TopicName.ControlPartners, [{ key: id, value: null }]);
+    });
+    this.logger.log({ msg: 'partner deleted', partner: id });
+  }
+
+  async createKey(partnerId: string, body: unknown): Promise<KeyView & { key: string }> {
+    const scopes = isJsonObject(body) ? body.scopes : undefined;
+    if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every((s) => (KEY_SCOPES as readonly unknown[]).includes(s))) {
+      throw new ApiError(400, 'INVALID_SCOPES', `scopes must be a non-empty array of ${KEY_SCOPES.join(', ')}`);
+    }
+    return this.dataSource.transaction(async (em) => {
+      await this.find(em, partnerId, true);
+      const active = await em.getRepository(ApiKeyEntity).countBy({ partnerId, revokedAt: IsNull() });
+      if (active >= MAX_ACTIVE_KEYS) throw new ApiError(409, 'TOO_MANY_KEYS', `a partner holds at most ${MAX_ACTIVE_KEYS} active keys: revoke one first`);
+      const generated = generateApiKey();
+      const saved = await em.getRepository(ApiKeyEntity).save({
+        id: generated.id,
+        partnerId,
+        hash: generated.hash,
+        prefix: generated.prefix,
+        scopes: [...new Set(scopes as KeyScope[])],
+        lastUsedAt: null,
+        revokedAt: null,
+      });
+      await this.publisher.publish(TopicName.ControlKeys, [{ key: saved.id, value: toKeyRecord(saved) }]);
+      this.logger.log({ msg: 'key created', partner: partnerId, keyId: saved.id });
+      return { ...toKeyView(saved), key: generated.key };
+    });
+  }
+
+  async listKeys(partnerId: string): Promise<KeyView[]> {
+    await this.find(this.dataSource.manager, partnerId);
+    const keys = await this.dataSource.getRepository(ApiKeyEntity).find({ where: { partnerId }, order: { createdAt: 'ASC' } });
+    return keys.map(toKeyView);
+  }
+
+  async revokeKey(partnerId: string, keyId: string): Promise<void> {
+    await this.dataSource.transaction(async (em) => {
+      const key = await em.getRepository(ApiKeyEntity).findOne({ where: { id: keyId, partnerId }, lock: { mode: 'pessimistic_write' } });
+      if (!key) throw new ApiError(404, 'KEY_NOT_FOUND', `partner ${partnerId} has no key ${keyId}`);
+      if (key.revokedAt) return;
+      key.revokedAt = new Date();
+      await em.getRepository(ApiKeyEntity).save(key);
+      await this.publisher.publish(TopicName.ControlKeys, [{ key: keyId, value: null }]);
+    });
+    this.logger.log({ msg: 'key revoked', partner: partnerId, keyId });
+  }
+
+  private async find(em: EntityManager, id: string, lock = false): Promise<PartnerEntity> {
+    const partner = await em.getRepository(PartnerEntity).findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    if (!partner) throw new ApiError(404, 'PARTNER_NOT_FOUND', `no partner ${id}`);
+    return partner;
+  }
+}
+
+function parsePartnerInput(body: unknown, creating: boolean): Partial<Pick<PartnerEntity, 'name' | 'plan' | 'timezone' | 'status'>> {
+  if (!isJsonObject(body)) throw new ApiError(400, 'INVALID_PARTNER', 'the body is a JSON object');
+  const out: Partial<Pick<PartnerEntity, 'name' | 'plan' | 'timezone' | 'status'>> = {};
+  const problems: string[] = [];
+  for (const key of Object.keys(body)) if (!['name', 'plan', 'timezone', 'status'].includes(key)) problems.push(`unknown field ${key}`);
+  if (body.name !== undefined || creating) {
+    if (typeof body.name !== 'string' || body.name.trim().length === 0 || body.name.length > 200) problems.push('name must be 1..200 characters');
+    else out.name = body.name.trim();
+  }
+  if (body.plan !== undefined) {
+    if (body.plan !== null && (typeof body.plan !== 'string' || !/^[a-z0-9_-]{1,64}$/.test(body.plan))) problems.push('plan must be a plan id or null');
+    else out.plan = body.plan;
+  }
+  if (body.timezone !== undefined) {
+    if (typeof body.timezone !== 'string' || !isTimeZone(body.timezone)) problems.push('timezone must be an IANA time zone such as Europe/Paris');
+    else out.timezone = body.timezone;
+  }
+  if (body.status !== undefined) {
+    if (body.status !== 'active' && body.status !== 'suspended') problems.push('status must be active or suspended');
+    else out.status = body.status;
+  }
+  if (problems.length > 0) throw new ApiError(400, 'INVALID_PARTNER', problems.join('; '));
+  return out;
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const toRecord = (p: Pick<PartnerEntity, 'id' | 'name' | 'plan' | 'timezone' | 'status'>): PartnerRecord => ({
+  id: p.id,
+  name: p.name,
+  plan: p.plan,
+  timezone: p.timezone,
+  status: p.status,
+});
+const toView = (p: PartnerEntity): PartnerView => ({ ...toRecord(p), createdAt: p.createdAt.toISOString(), updatedAt: p.updatedAt.toISOString() });
+const toKeyRecord = (k: ApiKeyEntity): ApiKeyRecord => ({ id: k.id, partnerId: k.partnerId, hash: k.hash, scopes: k.scopes, createdAt: k.createdAt.toISOString() });
+const toKeyView = (k: ApiKeyEntity): KeyView => ({
+  id: k.id,
+  prefix: k.prefix,
+  scopes: k.scopes,
+  createdAt: k.createdAt.toISOString(),
+  lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+  revokedAt: k.revokedAt?.toISOString() ?? null,
+});

@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { ControlModule } from '../control/control.module';
+import { StreamsController } from './streams.controller';
+import { StreamsService } from './streams.service';
+
+@Module({ imports: [ControlModule], controllers: [StreamsController], providers: [StreamsService] })
+export class StreamsModule {}

@@ -1,0 +1,43 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { KeyDirectory } from '@streamgate/auth';
+import { Topics } from '@streamgate/contracts';
+import { KAFKA, KAFKA_ADMIN } from '@streamgate/kafka';
+import type { Admin, Kafka } from '@streamgate/kafka';
+import { StreamCatalog } from '@streamgate/streams';
+
+type Listener = () => void;
+
+/** What ingest learns from the control plane: stream definitions and publishing keys. */
+@Injectable()
+export class CatalogService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(CatalogService.name);
+  private readonly listeners: Listener[] = [];
+  readonly streams: StreamCatalog;
+  readonly keys: KeyDirectory;
+
+  constructor(@Inject(KAFKA) kafka: Kafka, @Inject(KAFKA_ADMIN) admin: Admin, topics: Topics) {
+    this.streams = new StreamCatalog({
+      kafka,
+      admin,
+      topics,
+      app: 'ingest',
+      onChange: () => this.listeners.forEach((listener) => listener()),
+      onInvalid: (key, error) => this.logger.error({ msg: 'unreadable stream definition', stream: key, error: error.message }),
+    });
+    this.keys = new KeyDirectory({ kafka, admin, topics, app: 'ingest' });
+  }
+
+  onStreamsChanged(listener: Listener): void {
+    this.listeners.push(listener);
+  }
+
+  // Both tables are read to the end before any consumer or HTTP request is served.
+  async onModuleInit(): Promise<void> {
+    await Promise.all([this.streams.start(), this.keys.start()]);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([this.streams.stop(), this.keys.stop()]);
+  }
+}

@@ -1,0 +1,5 @@
+export { constantTimeEqual, hashApiKey, generateApiKey, bearerToken } from './secrets';
+export type { NewApiKey } from './secrets';
+export { verifyApiKey } from './key-verifier';
+export type { KeyCheck } from './key-verifier';
+export { KeyDirectory } from './key-directory';

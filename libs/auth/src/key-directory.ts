@@ -1,0 +1,43 @@
+import type { Admin, Kafka } from 'kafkajs';
+import { TopicName, isJsonObject } from '@streamgate/contracts';
+import type { ApiKeyRecord, KeyScope, Topics } from '@streamgate/contracts';
+import { ControlTable } from '@streamgate/kafka';
+import { verifyApiKey } from './key-verifier';
+import type { KeyCheck } from './key-verifier';
+
+/**
+ * Active API keys (hashes) as replicated on control.keys. A revoked key is tombstoned there
+ * and stops verifying as soon as this reader sees the tombstone.
+ */
+export class KeyDirectory {
+  private readonly table: ControlTable<ApiKeyRecord>;
+
+  constructor(options: { kafka: Kafka; admin: Admin; topics: Topics; app: string; onChange?: (keyId: string, key: ApiKeyRecord | undefined) => void }) {
+    this.table = new ControlTable(options.kafka, options.admin, {
+      topic: options.topics.name(TopicName.ControlKeys),
+      groupPrefix: `${options.topics.prefix}streamgate.${options.app}.control.keys`,
+      parse: parseKeyRecord,
+      onChange: options.onChange,
+    });
+  }
+
+  start(): Promise<void> {
+    return this.table.start();
+  }
+
+  stop(): Promise<void> {
+    return this.table.stop();
+  }
+
+  verify(key: string | undefined, scope: KeyScope): KeyCheck {
+    return verifyApiKey(key, (id) => this.table.get(id), scope);
+  }
+}
+
+function parseKeyRecord(value: Buffer): ApiKeyRecord {
+  const record = JSON.parse(value.toString('utf8')) as unknown;
+  if (!isJsonObject(record) || typeof record.id !== 'string' || typeof record.hash !== 'string' || !Array.isArray(record.scopes) || typeof record.partnerId !== 'string') {
+    throw new Error('not an API key record');
+  }
+  return record as unknown as ApiKeyRecord;
+}

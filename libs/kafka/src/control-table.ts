@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import type { Admin, Kafka } from 'kafkajs';
+import { BatchConsumer } from './batch-consumer';
+
+export interface ControlTableOptions<T> {
+  topic: string;
+  /** Group ids of control readers carry this, for telling them apart in the broker's tools. */
+  groupPrefix: string;
+  /** Reads one value; a value that does not parse is skipped and reported (never crashes the reader). */
+  parse(value: Buffer): T;
+  onChange?(key: string, value: T | undefined): void;
+  onInvalid?(key: string, error: Error): void;
+}
+
+/**
+ * The latest value per key of a compacted control topic, kept in memory. Every reader reads
+ * the whole topic from the beginning (a group of its own, no committed offsets), then follows
+ * it live: changes made by access-control reach every app instance within the fetch wait.
+ */
+export class ControlTable<T> {
+  private readonly rows = new Map<string, T>();
+  private readonly consumer: BatchConsumer;
+  private caughtUp?: { remaining: Map<number, bigint>; resolve: () => void };
+
+  constructor(
+    kafka: Kafka,
+    private readonly admin: Admin,
+    private readonly options: ControlTableOptions<T>,
+  ) {
+    this.consumer = new BatchConsumer(kafka, {
+      groupId: `${options.groupPrefix}.${randomBytes(6).toString('hex')}`,
+      topics: [options.topic],
+      fromBeginning: true,
+      commit: false,
+      handle: async (batch) => {
+        for (const message of batch.messages) {
+          const key = message.key?.toString('utf8');
+          if (key !== undefined) this.apply(key, message.value);
+        }
+        this.noteProgress(batch.partition, BigInt(batch.lastOffset()));
+      },
+    });
+  }
+
+  get size(): number {
+    return this.rows.size;
+  }
+
+  get(key: string): T | undefined {
+    return this.rows.get(key);
+  }
+
+  entries(): IterableIterator<[string, T]> {
+    return this.rows.entries();
+  }
+
+  /** Resolves once everything the topic held at start-up has been read. */
+  async start(): Promise<void> {
+    const ends = await this.admin.fetchTopicOffsets(this.options.topic);
+    const remaining = new Map<number, bigint>();
+    for (const { partition, offset, low } of ends) {
+      if (BigInt(offset) > BigInt(low)) remaining.set(partition, BigInt(offset) - 1n);
+    }
+    const done = new Promise<void>((resolve) => (this.caughtUp = { remaining, resolve }));
+    if (remaining.size === 0) this.caughtUp?.resolve();
+    await this.consumer.start();
+    await done;
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.stop();
+  }
+
+  private apply(key: string, value: Buffer | null): void {
+    if (value === null) {
+      if (this.rows.delete(key)) this.options.onChange?.(key, undefined);
+      return;
+    }
+    let parsed: T;
+    try {
+      parsed = this.options.parse(value);
+    } catch (error) {
+      this.options.onInvalid?.(key, error as Error);
+      return;
+    }
+    this.rows.set(key, parsed);
+    this.options.onChange?.(key, parsed);
+  }
+
+  private noteProgress(partition: number, lastOffset: bigint): void {
+    const waiting = this.caughtUp;
+    if (!waiting) return;
+    const target = waiting.remaining.get(partition);
+    if (target !== undefined && lastOffset >= target) waiting.remaining.delete(partition);
+    if (waiting.remaining.size === 0) {
+      this.caughtUp = undefined;
+      waiting.resolve();
+    }
+  }
+}

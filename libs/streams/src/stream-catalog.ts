@@ -1,0 +1,107 @@
+import type { Admin, Kafka } from 'kafkajs';
+import { TopicName, isJsonObject } from '@streamgate/contracts';
+import type { ReferenceRow, StreamDefinition, Topics } from '@streamgate/contracts';
+import { ControlTable } from '@streamgate/kafka';
+import { compileStream } from './compile-stream';
+import type { CompileOptions, CompiledStream } from './compile-stream';
+import { createSchemaCompiler } from './definition';
+
+export interface StreamCatalogOptions {
+  kafka: Kafka;
+  admin: Admin;
+  topics: Topics;
+  /** Names this reader's consumer group (e.g. `ingest`). */
+  app: string;
+  hashKey?: string;
+  onChange?: () => void;
+  onInvalid?: (key: string, error: Error) => void;
+}
+
+/**
+ * The stream catalog as an app sees it: control.streams followed live, each definition
+ * compiled once per version (schema validator and step program), indexed by name and by the
+ * physical source topic.
+ */
+export class StreamCatalog {
+  private readonly table: ControlTable<CompiledStream>;
+  private bySourceTopic = new Map<string, CompiledStream>();
+
+  constructor(private readonly options: StreamCatalogOptions) {
+    const compile: CompileOptions = { ajv: createSchemaCompiler(), hashKey: options.hashKey ?? '' };
+    this.table = new ControlTable(options.kafka, options.admin, {
+      topic: options.topics.name(TopicName.ControlStreams),
+      groupPrefix: `${options.topics.prefix}streamgate.${options.app}.control.streams`,
+      parse: (value) => compileStream(parseDefinition(value), compile),
+      onChange: () => {
+        this.reindex();
+        options.onChange?.();
+      },
+      onInvalid: options.onInvalid,
+    });
+  }
+
+  start(): Promise<void> {
+    return this.table.start();
+  }
+
+  stop(): Promise<void> {
+    return this.table.stop();
+  }
+
+  get(name: string): CompiledStream | undefined {
+    return this.table.get(name);
+  }
+
+  /** The stream reading a physical topic (TOPIC_PREFIX applied), if any. */
+  bySource(topic: string): CompiledStream | undefined {
+    return this.bySourceTopic.get(topic);
+  }
+
+  sourceTopics(): string[] {
+    return [...this.bySourceTopic.keys()];
+  }
+
+  private reindex(): void {
+    const next = new Map<string, CompiledStream>();
+    for (const [, stream] of this.table.entries()) next.set(this.options.topics.physical(stream.definition.source.topic), stream);
+    this.bySourceTopic = next;
+  }
+}
+
+/** Reference rows of control.reference, for `lookup` steps. */
+export class ReferenceTables {
+  private readonly table: ControlTable<ReferenceRow>;
+
+  constructor(options: Pick<StreamCatalogOptions, 'kafka' | 'admin' | 'topics' | 'app' | 'onInvalid'>) {
+    this.table = new ControlTable(options.kafka, options.admin, {
+      topic: options.topics.name(TopicName.ControlReference),
+      groupPrefix: `${options.topics.prefix}streamgate.${options.app}.control.reference`,
+      parse: (value) => {
+        const row = JSON.parse(value.toString('utf8')) as unknown;
+        if (!isJsonObject(row) || typeof row.table !== 'string' || typeof row.key !== 'string' || !isJsonObject(row.row)) {
+          throw new Error('not a reference row');
+        }
+        return row as unknown as ReferenceRow;
+      },
+      onInvalid: options.onInvalid,
+    });
+  }
+
+  start(): Promise<void> {
+    return this.table.start();
+  }
+
+  stop(): Promise<void> {
+    return this.table.stop();
+  }
+
+  readonly lookup = (table: string, key: string) => this.table.get(`${table}/${key}`)?.row;
+}
+
+function parseDefinition(value: Buffer): StreamDefinition {
+  const definition = JSON.parse(value.toString('utf8')) as unknown;
+  if (!isJsonObject(definition) || typeof definition.name !== 'string' || !isJsonObject(definition.source) || !Array.isArray(definition.enrich)) {
+    throw new Error('not a stream definition');
+  }
+  return definition as unknown as StreamDefinition;
+}
