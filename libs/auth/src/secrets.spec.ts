@@ -8,7 +8,7 @@ describe('API keys', () => {
     const key = generateApiKey();
     expect(key.key).toMatch(API_KEY_PATTERN);
     expect(parseApiKey(key.key)).toEqual({ keyId: key.id });
-    expect(Buffer.from(key.key.split('_')[3] as string, 'base64url')).toHaveLength(32);
+    expect(Buffer.from(API_KEY_PATTERN.exec(key.key)![2]!, 'base64url')).toHaveLength(32);
     expect(key.hash).toBe(hashApiKey(key.key));
     expect(key.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(key.prefix.startsWith(`sg_live_${key.id}_`)).toBe(true);

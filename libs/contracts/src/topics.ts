@@ -67,16 +67,20 @@ export interface TopicSpec {
   compacted: boolean;
   /** Retention in ms for non-compacted topics; undefined keeps the broker default. */
   retentionMs?: number;
+  /** Largest record batch the topic accepts; undefined keeps the broker default (1 MB). */
+  maxMessageBytes?: number;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+// A record at MAX_RECORD_BYTES grows when wrapped into an Envelope and enriched: leave room.
+const RECORDS_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
 // records.* carry the data path and are partitioned for parallelism; control.* are compacted
 // tables (latest value per key); usage.events must outlive any metering outage.
 export const CONTRACT_TOPIC_SPECS: readonly TopicSpec[] = [
-  { topic: TopicName.RecordsValidated, partitions: 6, compacted: false, retentionMs: 7 * DAY_MS },
-  { topic: TopicName.RecordsEnriched, partitions: 6, compacted: false, retentionMs: 7 * DAY_MS },
-  { topic: TopicName.RecordsDlq, partitions: 6, compacted: false, retentionMs: 30 * DAY_MS },
+  { topic: TopicName.RecordsValidated, partitions: 6, compacted: false, retentionMs: 7 * DAY_MS, maxMessageBytes: RECORDS_MAX_MESSAGE_BYTES },
+  { topic: TopicName.RecordsEnriched, partitions: 6, compacted: false, retentionMs: 7 * DAY_MS, maxMessageBytes: RECORDS_MAX_MESSAGE_BYTES },
+  { topic: TopicName.RecordsDlq, partitions: 6, compacted: false, retentionMs: 30 * DAY_MS, maxMessageBytes: RECORDS_MAX_MESSAGE_BYTES },
   { topic: TopicName.ControlStreams, partitions: 1, compacted: true },
   { topic: TopicName.ControlEntitlements, partitions: 1, compacted: true },
   { topic: TopicName.ControlPartners, partitions: 1, compacted: true },

@@ -1,3 +1,4 @@
+import { KafkaJSNonRetriableError } from 'kafkajs';
 import type { Admin, Kafka } from 'kafkajs';
 import { expectEventually, testKafka, uniqueName } from '@streamgate/testing';
 import { BatchConsumer } from './batch-consumer';
@@ -80,6 +81,32 @@ describe('kafka lib against the real broker', () => {
     await next.start();
     await expectEventually(() => expect(after).toEqual(['v20']), { timeoutMs: 30_000 });
     await next.stop();
+  });
+
+  it('restarts after kafkajs gives up on an error, reporting the crash on its health check meanwhile', async () => {
+    const topic = uniqueName('it.crash.');
+    await provisionTopics(admin, [{ topic, partitions: 1, compacted: false }]);
+    await producer.send(topic, [{ value: 'a' }, { value: 'b' }]);
+    const seen: string[] = [];
+    let poisoned = false;
+    const consumer = new BatchConsumer(kafka, {
+      groupId: uniqueName('it-group-'),
+      topics: [topic],
+      fromBeginning: true,
+      handle: async (batch) => {
+        if (!poisoned) {
+          poisoned = true;
+          throw new KafkaJSNonRetriableError('not retriable');
+        }
+        seen.push(...batch.messages.map((m) => String(m.value)));
+      },
+    });
+    await consumer.start();
+    await expectEventually(() => expect(poisoned).toBe(true), { timeoutMs: 30_000 });
+    await expect(consumer.check()).rejects.toThrow(/crashed: not retriable/);
+    await expectEventually(() => expect(seen).toEqual(['a', 'b']), { timeoutMs: 30_000 });
+    await expect(consumer.check()).resolves.toBeUndefined();
+    await consumer.stop();
   });
 
   it('resubscribes to a changed topic list without losing the group position', async () => {

@@ -22,8 +22,11 @@ export interface BatchConsumerOptions {
   commit?: boolean;
   partitionsConsumedConcurrently?: number;
   sessionTimeout?: number;
+  /** Called when kafkajs gives up on an error; the consumer then restarts after a backoff. */
   onCrash?: (error: Error) => void;
 }
+
+const RESTART_BACKOFF_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
 
 /**
  * A kafkajs consumer running one handler per batch. The offset of a batch is committed only
@@ -32,6 +35,11 @@ export interface BatchConsumerOptions {
 export class BatchConsumer {
   private consumer?: Consumer;
   private stopping = false;
+  private crashed?: Error;
+  private crashes = 0;
+  private restartTimer?: NodeJS.Timeout;
+  /** Next offset per `topic:partition` after handled batches (where a restart resumes without commits). */
+  private readonly next = new Map<string, { topic: string; partition: number; offset: string }>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -56,12 +64,19 @@ export class BatchConsumer {
       maxWaitTimeInMs: 100,
     });
     this.consumer = consumer;
-    if (this.options.onCrash) {
-      const onCrash = this.options.onCrash;
-      consumer.on(consumer.events.CRASH, (event) => {
-        if (!event.payload.restart) onCrash(event.payload.error);
-      });
+    for (const position of options.seek ?? []) {
+      if (!this.next.has(`${position.topic}:${position.partition}`)) this.next.set(`${position.topic}:${position.partition}`, position);
     }
+    // kafkajs restarts by itself after retriable errors; after any other it stops for good. Nothing
+    // was committed for the failed batch, so restarting redelivers it: a poison batch keeps the
+    // consumer failing (and /health red) instead of being skipped.
+    consumer.on(consumer.events.CRASH, (event) => {
+      if (event.payload.restart || this.consumer !== consumer || this.stopping) return;
+      this.crashed = event.payload.error;
+      this.options.onCrash?.(event.payload.error);
+      const delay = RESTART_BACKOFF_MS[Math.min(this.crashes++, RESTART_BACKOFF_MS.length - 1)] as number;
+      this.restartTimer = setTimeout(() => void this.restart(), delay);
+    });
     await consumer.connect();
     if (topics.length > 0) await consumer.subscribe({ topics, fromBeginning });
     const context = (heartbeat: () => Promise<void>): BatchContext => ({ heartbeat, isStopping: () => this.stopping });
@@ -72,16 +87,35 @@ export class BatchConsumer {
       eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
         await handle(batch, context(heartbeat));
+        this.crashed = undefined;
+        this.crashes = 0;
         const last = batch.lastOffset();
+        const offset = (BigInt(last) + 1n).toString();
+        this.next.set(`${batch.topic}:${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset });
         resolveOffset(last);
         if (commit) {
-          await consumer.commitOffsets([
-            { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
-          ]);
+          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset }]);
         }
       },
     });
     for (const position of options.seek ?? []) consumer.seek(position);
+  }
+
+  /** For /health: fails while the consumer is down after a crash. */
+  async check(): Promise<void> {
+    if (this.crashed) throw new Error(`consumer ${this.options.groupId} crashed: ${this.crashed.message}`);
+  }
+
+  private async restart(): Promise<void> {
+    if (this.stopping) return;
+    const old = this.consumer;
+    this.consumer = undefined;
+    await old?.disconnect().catch(() => undefined);
+    // Without committed offsets, resume right after the last handled batch.
+    await this.start({ seek: this.options.commit === false ? [...this.next.values()] : [] }).catch((error: Error) => {
+      this.crashed = error;
+      this.restartTimer = setTimeout(() => void this.restart(), RESTART_BACKOFF_MS.at(-1));
+    });
   }
 
   /** Replaces the subscription (kafkajs cannot change it on a running consumer). */
@@ -94,6 +128,7 @@ export class BatchConsumer {
   /** Lets the running batch finish (and commit), then leaves the group. */
   async stop(): Promise<void> {
     this.stopping = true;
+    clearTimeout(this.restartTimer);
     const consumer = this.consumer;
     this.consumer = undefined;
     if (consumer) await consumer.disconnect();

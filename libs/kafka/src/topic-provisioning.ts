@@ -32,6 +32,7 @@ function toTopicConfig(spec: TopicSpec): ITopicConfig {
   if (spec.retentionMs !== undefined && !spec.compacted) {
     configEntries.push({ name: 'retention.ms', value: String(spec.retentionMs) });
   }
+  if (spec.maxMessageBytes !== undefined) configEntries.push({ name: 'max.message.bytes', value: String(spec.maxMessageBytes) });
   return { topic: spec.topic, numPartitions: spec.partitions, replicationFactor: -1, configEntries };
 }
 

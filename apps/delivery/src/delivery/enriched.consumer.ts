@@ -4,6 +4,7 @@ import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/
 import { TopicName, Topics } from '@streamgate/contracts';
 import { BatchConsumer, KAFKA, KAFKA_ADMIN } from '@streamgate/kafka';
 import type { Admin, Kafka } from '@streamgate/kafka';
+import { HealthRegistry } from '@streamgate/service';
 import { DELIVERY_CONFIG } from '../config/delivery.config';
 import type { DeliveryConfig } from '../config/delivery.config';
 import { DeliveryHub } from './delivery-hub.service';
@@ -24,6 +25,7 @@ export class EnrichedConsumer implements OnApplicationBootstrap, BeforeApplicati
     @Inject(DELIVERY_CONFIG) config: DeliveryConfig,
     topics: Topics,
     private readonly hub: DeliveryHub,
+    health: HealthRegistry,
   ) {
     this.topic = topics.name(TopicName.RecordsEnriched);
     const instance = config.INSTANCE_ID ?? `${hostname()}-${process.pid}-${Date.now().toString(36)}`;
@@ -35,6 +37,7 @@ export class EnrichedConsumer implements OnApplicationBootstrap, BeforeApplicati
       handle: async (batch) => this.hub.publish(batch),
       onCrash: (error) => this.logger.error({ msg: 'consumer crashed', error: error.message }),
     });
+    health.register('consumer', () => this.consumer.check());
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -3,7 +3,7 @@ import type { BeforeApplicationShutdown, OnApplicationBootstrap, OnApplicationSh
 import { TopicName, Topics } from '@streamgate/contracts';
 import { BatchConsumer, KAFKA, KAFKA_ADMIN, RecordProducer } from '@streamgate/kafka';
 import type { Admin, Batch, Kafka } from '@streamgate/kafka';
-import { Metrics } from '@streamgate/service';
+import { HealthRegistry, Metrics } from '@streamgate/service';
 import { ReferenceTables, StreamCatalog } from '@streamgate/streams';
 import { ENRICHMENT_CONFIG } from '../config/enrichment.config';
 import type { EnrichmentConfig } from '../config/enrichment.config';
@@ -29,6 +29,7 @@ export class EnrichmentConsumer implements OnApplicationBootstrap, BeforeApplica
     private readonly producer: RecordProducer,
     private readonly topics: Topics,
     private readonly metrics: Metrics,
+    health: HealthRegistry,
   ) {
     const onInvalid = (key: string, error: Error) => this.logger.error({ msg: 'unreadable control record', key, error: error.message });
     this.catalog = new StreamCatalog({ kafka, admin, topics, app: 'enrichment', hashKey: config.REDACT_HASH_KEY, onInvalid });
@@ -41,6 +42,7 @@ export class EnrichmentConsumer implements OnApplicationBootstrap, BeforeApplica
       handle: (batch) => this.handle(batch),
       onCrash: (error) => this.logger.error({ msg: 'consumer crashed', error: error.message }),
     });
+    health.register('consumer', () => this.consumer.check());
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -3,7 +3,7 @@ import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/
 import { TopicName, Topics } from '@streamgate/contracts';
 import { BatchConsumer, KAFKA, KAFKA_ADMIN, RecordProducer } from '@streamgate/kafka';
 import type { Admin, Batch, Kafka } from '@streamgate/kafka';
-import { Metrics } from '@streamgate/service';
+import { HealthRegistry, Metrics } from '@streamgate/service';
 import { CatalogService } from '../catalog/catalog.service';
 import { INGEST_CONFIG } from '../config/ingest.config';
 import type { IngestConfig } from '../config/ingest.config';
@@ -34,6 +34,7 @@ export class IngestConsumer implements OnApplicationBootstrap, BeforeApplication
     private readonly topics: Topics,
     private readonly catalog: CatalogService,
     private readonly metrics: Metrics,
+    health: HealthRegistry,
   ) {
     this.dedupe = new DedupeWindow(config.DEDUPE_WINDOW, config.DEDUPE_MAX_IDS);
     this.consumer = new BatchConsumer(kafka, {
@@ -44,6 +45,7 @@ export class IngestConsumer implements OnApplicationBootstrap, BeforeApplication
       handle: (batch) => this.handle(batch),
       onCrash: (error) => this.logger.error({ msg: 'consumer crashed', error: error.message }),
     });
+    health.register('consumer', () => this.consumer.check());
   }
 
   async onApplicationBootstrap(): Promise<void> {
