@@ -37,7 +37,7 @@ export default [
   },
   {
     // Test helpers are for tests: production code of apps and shared libs never imports them.
-    files: ['apps/{ingest,enrichment,access-control,metering,delivery}/src/**/*.ts', 'libs/{contracts,config,kafka,database,service,auth,streams,expressions}/src/**/*.ts'],
+    files: ['apps/{ingest,enrichment,access-control,metering,delivery}/src/**/*.ts', 'libs/{contracts,config,kafka,database,service,auth,streams,expressions,entitlements}/src/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['@streamgate/testing', '@streamgate/dev-stack'], message: 'test and dev tooling stay out of production code.' }] }],

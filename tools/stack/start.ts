@@ -9,12 +9,18 @@ import { startInfrastructure } from './infrastructure';
 
 const log = (line: string) => console.log(`[streamgate] ${line}`);
 
-/** Dev tokens: taken from the environment, else generated once and kept in .local/. */
-function devTokens(): { ADMIN_TOKEN: string; FINANCE_TOKEN: string } {
+/** Dev secrets: taken from the environment, else generated once and kept in .local/. */
+function devTokens(): { ADMIN_TOKEN: string; FINANCE_TOKEN: string; TOKEN_SIGNING_KEY: string } {
   const file = localDir('dev-tokens.json');
   const saved = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
-  const token = (name: string) => process.env[name] || saved[name] || `dev_${randomBytes(24).toString('base64url')}`;
-  const tokens = { ADMIN_TOKEN: token('ADMIN_TOKEN'), FINANCE_TOKEN: token('FINANCE_TOKEN') };
+  const secret = (name: string, make: () => string) => process.env[name] || saved[name] || make();
+  const token = () => `dev_${randomBytes(24).toString('base64url')}`;
+  const tokens = {
+    ADMIN_TOKEN: secret('ADMIN_TOKEN', token),
+    FINANCE_TOKEN: secret('FINANCE_TOKEN', token),
+    // The Ed25519 seed signing subscription tokens (base64url of 32 random bytes).
+    TOKEN_SIGNING_KEY: secret('TOKEN_SIGNING_KEY', () => randomBytes(32).toString('base64url')),
+  };
   mkdirSync(localDir(), { recursive: true });
   writeFileSync(file, JSON.stringify(tokens, null, 2), { mode: 0o600 });
   return tokens;
@@ -55,8 +61,10 @@ Streamgate is up (${seconds} s).
   ADMIN_TOKEN=${tokens.ADMIN_TOKEN}
   FINANCE_TOKEN=${tokens.FINANCE_TOKEN}
 
-Try it (in two more terminals):
+Try it (in another terminal: a stream, a partner with a key and an entitlement, then a subscriber):
+  npm run example:setup -- demo
   npm run example:subscribe -- demo
+and in a third one, produce a record:
   npm run example:produce -- demo '{"symbol":"ACME","price":101.5}'
 
 Ctrl-C stops everything.

@@ -13,6 +13,12 @@ import { ReferenceRowEntity } from './reference/reference-row.entity';
 import { ReferenceModule } from './reference/reference.module';
 import { StreamEntity } from './streams/stream.entity';
 import { StreamsModule } from './streams/streams.module';
+import { AuditEntryEntity } from './audit/audit-entry.entity';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { EntitlementEntity } from './entitlements/entitlement.entity';
+import { EntitlementsModule } from './entitlements/entitlements.module';
+import { TokensModule } from './tokens/tokens.module';
 
 @Module({})
 export class AppModule {
@@ -27,11 +33,15 @@ export class AppModule {
           url: config.DATABASE_URL,
           migrationsTableName: 'access_control_migrations',
           migrations: ACCESS_CONTROL_MIGRATIONS,
-          entities: [StreamEntity, ReferenceRowEntity, PartnerEntity, ApiKeyEntity],
+          entities: [StreamEntity, ReferenceRowEntity, PartnerEntity, ApiKeyEntity, EntitlementEntity, AuditEntryEntity],
         }),
+        AuthModule,
+        AuditModule,
         StreamsModule,
         ReferenceModule,
         PartnersModule,
+        EntitlementsModule,
+        TokensModule,
       ],
     };
   }

@@ -33,7 +33,7 @@ describe('app start-up and health', () => {
     it('report 200 with the app links up, and Prometheus text with process and app metrics', async () => {
       const health = await fetch(`${platform.url('access-control')}/health`);
       expect(health.status).toBe(200);
-      expect(await health.json()).toEqual({ status: 'ok', links: { kafka: { status: 'up' }, postgres: { status: 'up' } } });
+      expect(await health.json()).toEqual({ status: 'ok', links: { kafka: { status: 'up' }, postgres: { status: 'up' }, consumer: { status: 'up' } } });
 
       const metrics = await fetch(`${platform.url('ingest')}/metrics`);
       expect(metrics.headers.get('content-type')).toContain('text/plain');

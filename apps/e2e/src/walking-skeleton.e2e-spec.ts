@@ -2,7 +2,9 @@ import type { Admin, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import { Topics } from '@streamgate/contracts';
 import { startPlatform } from '@streamgate/dev-stack';
-import { TestSubscriber, expectEventually, testKafka } from '@streamgate/testing';
+import { expectEventually, testKafka } from '@streamgate/testing';
+import type { TestSubscriber } from '@streamgate/testing';
+import { connect, entitle, partnerKey } from './e2e-helpers';
 import type { TestPlatform } from '@streamgate/dev-stack';
 
 // One record the whole way: kafkajs → ingest.<stream> → ingest → records.validated →
@@ -22,7 +24,9 @@ describe('walking skeleton (five app processes, real Kafka and PostgreSQL)', () 
     await Promise.all([admin.connect(), producer.connect()]);
     sourceTopic = new Topics(platform.prefix).source('trades');
     expect((await platform.admin.post('/v1/streams', { name: 'trades' })).status).toBe(201);
-    subscriber = await TestSubscriber.connect(platform.url('delivery'));
+    const { partnerId, key } = await partnerKey(platform, ['subscribe']);
+    await entitle(platform, partnerId, 'trades');
+    subscriber = await connect(platform, { apiKey: key });
   });
 
   afterAll(async () => {

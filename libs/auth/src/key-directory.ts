@@ -29,6 +29,10 @@ export class KeyDirectory {
     return this.table.stop();
   }
 
+  isActive(keyId: string): boolean {
+    return this.table.get(keyId) !== undefined;
+  }
+
   verify(key: string | undefined, scope: KeyScope): KeyCheck {
     return verifyApiKey(key, (id) => this.table.get(id), scope);
   }

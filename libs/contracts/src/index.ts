@@ -14,3 +14,5 @@ export type { StreamDefinition, StreamDefinitionInput, EnrichStep, LookupStep, D
 export { KeyScope, KEY_SCOPES, API_KEY_PATTERN, parseApiKey } from './api-keys';
 export type { ApiKeyRecord, PartnerRecord } from './api-keys';
 export type { UsageEvent, UsageCounters } from './usage';
+export { MASKED_VALUE } from './entitlements';
+export type { EntitlementPolicy, PartnerEntitlements } from './entitlements';

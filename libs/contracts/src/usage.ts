@@ -15,6 +15,8 @@ export interface UsageCounters {
 export interface UsageEvent {
   id: string;
   partnerId: string;
+  /** The API key the work was done for, when there is one (access-control keeps "last used" from it). */
+  keyId?: string;
   stream: string | null;
   /** Which app measured it: `ingest`, `delivery`. */
   source: string;

@@ -37,7 +37,10 @@ export async function startPlatform(options: { apps?: AppName[]; env?: NodeJS.Pr
     DATABASE_URL: databaseUrl,
     ADMIN_TOKEN: 'test-admin-token-0123456789',
     FINANCE_TOKEN: 'test-finance-token-0123456789',
+    TOKEN_SIGNING_KEY: 'dGVzdC1vbmx5LXNpZ25pbmcta2V5LTMyLWJ5dGVzISE',
     SOURCE_DISCOVERY_INTERVAL: '500ms',
+    // Every test client comes from 127.0.0.1; suites that test the limiter lower it.
+    AUTH_FAILURES_PER_MINUTE: '1000',
     ...options.env,
   };
   const names = options.apps ?? APP_NAMES;

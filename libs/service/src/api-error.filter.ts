@@ -24,7 +24,7 @@ export class ApiErrorFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const error = toApiError(exception);
     if (error.status >= 500) this.logger.error({ msg: 'request failed', error: (exception as Error)?.stack ?? String(exception) });
-    res.status(error.status).json(error.toBody());
+    res.status(error.status).set(error.headers).json(error.toBody());
   }
 }
 

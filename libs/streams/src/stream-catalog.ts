@@ -25,6 +25,8 @@ export interface StreamCatalogOptions {
 export class StreamCatalog {
   private readonly table: ControlTable<CompiledStream>;
   private bySourceTopic = new Map<string, CompiledStream>();
+  /** Called with the name of a stream whose definition was tombstoned. */
+  onDelete?: (stream: string) => void;
 
   constructor(private readonly options: StreamCatalogOptions) {
     const compile: CompileOptions = { ajv: createSchemaCompiler(), hashKey: options.hashKey ?? '' };
@@ -32,9 +34,10 @@ export class StreamCatalog {
       topic: options.topics.name(TopicName.ControlStreams),
       groupPrefix: `${options.topics.prefix}streamgate.${options.app}.control.streams`,
       parse: (value) => compileStream(parseDefinition(value), compile),
-      onChange: () => {
+      onChange: (name, stream) => {
         this.reindex();
         options.onChange?.();
+        if (!stream) this.onDelete?.(name);
       },
       onInvalid: options.onInvalid,
     });

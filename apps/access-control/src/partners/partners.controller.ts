@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { Actor } from '../auth/actor.decorator';
 import { AdminGuard } from '../auth/admin.guard';
 import { PartnersService } from './partners.service';
 import type { KeyView, PartnerView } from './partners.service';
@@ -9,8 +10,8 @@ export class PartnersController {
   constructor(private readonly partners: PartnersService) {}
 
   @Post()
-  create(@Body() body: unknown): Promise<PartnerView> {
-    return this.partners.create(body);
+  create(@Body() body: unknown, @Actor() actor: string): Promise<PartnerView> {
+    return this.partners.create(body, actor);
   }
 
   @Get()
@@ -24,19 +25,19 @@ export class PartnersController {
   }
 
   @Patch(':id')
-  update(@Param('id') id: string, @Body() body: unknown): Promise<PartnerView> {
-    return this.partners.update(id, body);
+  update(@Param('id') id: string, @Body() body: unknown, @Actor() actor: string): Promise<PartnerView> {
+    return this.partners.update(id, body, actor);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  remove(@Param('id') id: string): Promise<void> {
-    return this.partners.remove(id);
+  remove(@Param('id') id: string, @Actor() actor: string): Promise<void> {
+    return this.partners.remove(id, actor);
   }
 
   @Post(':id/keys')
-  createKey(@Param('id') id: string, @Body() body: unknown): Promise<KeyView & { key: string }> {
-    return this.partners.createKey(id, body);
+  createKey(@Param('id') id: string, @Body() body: unknown, @Actor() actor: string): Promise<KeyView & { key: string }> {
+    return this.partners.createKey(id, body, actor);
   }
 
   @Get(':id/keys')
@@ -46,7 +47,7 @@ export class PartnersController {
 
   @Delete(':id/keys/:keyId')
   @HttpCode(204)
-  revokeKey(@Param('id') id: string, @Param('keyId') keyId: string): Promise<void> {
-    return this.partners.revokeKey(id, keyId);
+  revokeKey(@Param('id') id: string, @Param('keyId') keyId: string, @Actor() actor: string): Promise<void> {
+    return this.partners.revokeKey(id, keyId, actor);
   }
 }

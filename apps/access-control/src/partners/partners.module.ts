@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ControlModule } from '../control/control.module';
+import { EntitlementsModule } from '../entitlements/entitlements.module';
 import { PartnersController } from './partners.controller';
+import { KeyUsageConsumer } from './key-usage.consumer';
 import { PartnersService } from './partners.service';
 
-@Module({ imports: [ControlModule], controllers: [PartnersController], providers: [PartnersService] })
+@Module({ imports: [ControlModule, EntitlementsModule], controllers: [PartnersController], providers: [PartnersService, KeyUsageConsumer], exports: [PartnersService] })
 export class PartnersModule {}

@@ -3,12 +3,15 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, IsNull } from 'typeorm';
 import type { EntityManager } from 'typeorm';
-import { KEY_SCOPES, TopicName, isJsonObject } from '@streamgate/contracts';
+import { KEY_SCOPES, TopicName, isJsonObject, parseApiKey } from '@streamgate/contracts';
 import type { ApiKeyRecord, KeyScope, PartnerRecord } from '@streamgate/contracts';
-import { generateApiKey } from '@streamgate/auth';
+import { generateApiKey, verifyApiKey } from '@streamgate/auth';
+import type { KeyCheck } from '@streamgate/auth';
 import { ApiError } from '@streamgate/service';
 import { ControlPublisher } from '../control/control-publisher.service';
 import { ControlReconciler } from '../control/control-reconciler.service';
+import { AuditService } from '../audit/audit.service';
+import { EntitlementsService } from '../entitlements/entitlements.service';
 import { ApiKeyEntity } from './api-key.entity';
 import { PartnerEntity } from './partner.entity';
 
@@ -40,6 +43,8 @@ export class PartnersService implements OnApplicationBootstrap {
     private readonly dataSource: DataSource,
     private readonly publisher: ControlPublisher,
     private readonly reconciler: ControlReconciler,
+    private readonly audit: AuditService,
+    private readonly entitlements: EntitlementsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -57,7 +62,7 @@ export class PartnersService implements OnApplicationBootstrap {
     return toView(await this.find(this.dataSource.manager, id));
   }
 
-  async create(body: unknown): Promise<PartnerView> {
+  async create(body: unknown, actor: string): Promise<PartnerView> {
     const input = parsePartnerInput(body, true);
     const partner: Partial<PartnerEntity> = {
       id: `ptn_${randomBytes(8).toString('hex')}`,
@@ -69,36 +74,41 @@ export class PartnersService implements OnApplicationBootstrap {
     return this.dataSource.transaction(async (em) => {
       const saved = await em.getRepository(PartnerEntity).save(partner);
       await this.publisher.publish(TopicName.ControlPartners, [{ key: saved.id, value: toRecord(saved) }]);
+      await this.audit.record(em, { actor, action: 'partner.create', targetType: 'partner', targetId: saved.id, before: null, after: toRecord(saved) });
       this.logger.log({ msg: 'partner created', partner: saved.id });
       return toView(saved);
     });
   }
 
-  async update(id: string, body: unknown): Promise<PartnerView> {
+  async update(id: string, body: unknown, actor: string): Promise<PartnerView> {
     const input = parsePartnerInput(body, false);
     return this.dataSource.transaction(async (em) => {
       const partner = await this.find(em, id, true);
+      const before = toRecord(partner);
       Object.assign(partner, input);
       const saved = await em.getRepository(PartnerEntity).save(partner);
       await this.publisher.publish(TopicName.ControlPartners, [{ key: id, value: toRecord(saved) }]);
+      await this.audit.record(em, { actor, action: 'partner.update', targetType: 'partner', targetId: id, before, after: toRecord(saved) });
       return toView(saved);
     });
   }
 
   /** Deleting a partner revokes everything it holds. */
-  async remove(id: string): Promise<void> {
+  async remove(id: string, actor: string): Promise<void> {
     await this.dataSource.transaction(async (em) => {
-      await this.find(em, id, true);
+      const partner = await this.find(em, id, true);
       const keys = await em.getRepository(ApiKeyEntity).findBy({ partnerId: id, revokedAt: IsNull() });
       await em.getRepository(ApiKeyEntity).delete({ partnerId: id });
       await em.getRepository(PartnerEntity).delete({ id });
       await this.publisher.publish(TopicName.ControlKeys, keys.map((k) => ({ key: k.id, value: null })));
+      await this.entitlements.removePartner(id);
       await this.publisher.publish(TopicName.ControlPartners, [{ key: id, value: null }]);
+      await this.audit.record(em, { actor, action: 'partner.delete', targetType: 'partner', targetId: id, before: toRecord(partner), after: null });
     });
     this.logger.log({ msg: 'partner deleted', partner: id });
   }
 
-  async createKey(partnerId: string, body: unknown): Promise<KeyView & { key: string }> {
+  async createKey(partnerId: string, body: unknown, actor: string): Promise<KeyView & { key: string }> {
     const scopes = isJsonObject(body) ? body.scopes : undefined;
     if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every((s) => (KEY_SCOPES as readonly unknown[]).includes(s))) {
       throw new ApiError(400, 'INVALID_SCOPES', `scopes must be a non-empty array of ${KEY_SCOPES.join(', ')}`);
@@ -118,6 +128,7 @@ export class PartnersService implements OnApplicationBootstrap {
         revokedAt: null,
       });
       await this.publisher.publish(TopicName.ControlKeys, [{ key: saved.id, value: toKeyRecord(saved) }]);
+      await this.audit.record(em, { actor, action: 'key.create', targetType: 'key', targetId: saved.id, before: null, after: toKeyView(saved) });
       this.logger.log({ msg: 'key created', partner: partnerId, keyId: saved.id });
       return { ...toKeyView(saved), key: generated.key };
     });
@@ -129,16 +140,25 @@ export class PartnersService implements OnApplicationBootstrap {
     return keys.map(toKeyView);
   }
 
-  async revokeKey(partnerId: string, keyId: string): Promise<void> {
+  async revokeKey(partnerId: string, keyId: string, actor: string): Promise<void> {
     await this.dataSource.transaction(async (em) => {
       const key = await em.getRepository(ApiKeyEntity).findOne({ where: { id: keyId, partnerId }, lock: { mode: 'pessimistic_write' } });
       if (!key) throw new ApiError(404, 'KEY_NOT_FOUND', `partner ${partnerId} has no key ${keyId}`);
       if (key.revokedAt) return;
+      const before = toKeyView(key);
       key.revokedAt = new Date();
       await em.getRepository(ApiKeyEntity).save(key);
       await this.publisher.publish(TopicName.ControlKeys, [{ key: keyId, value: null }]);
+      await this.audit.record(em, { actor, action: 'key.revoke', targetType: 'key', targetId: keyId, before, after: toKeyView(key) });
     });
     this.logger.log({ msg: 'key revoked', partner: partnerId, keyId });
+  }
+
+  /** The active key behind a partner's API key string, verified against its stored hash. */
+  async verifyKey(key: string | undefined, scope: KeyScope): Promise<KeyCheck> {
+    const parsed = key ? parseApiKey(key) : undefined;
+    const record = parsed ? await this.dataSource.getRepository(ApiKeyEntity).findOneBy({ id: parsed.keyId, revokedAt: IsNull() }) : null;
+    return verifyApiKey(key, () => (record ? toKeyRecord(record) : undefined), scope);
   }
 
   private async find(em: EntityManager, id: string, lock = false): Promise<PartnerEntity> {

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, UseGuards } from '@nestjs/common';
 import type { ReferenceRow } from '@streamgate/contracts';
+import { Actor } from '../auth/actor.decorator';
 import { AdminGuard } from '../auth/admin.guard';
 import { ReferenceService } from './reference.service';
 
@@ -14,13 +15,13 @@ export class ReferenceController {
   }
 
   @Put(':table/:key')
-  put(@Param('table') table: string, @Param('key') key: string, @Body() row: unknown): Promise<ReferenceRow> {
-    return this.reference.put(table, key, row);
+  put(@Param('table') table: string, @Param('key') key: string, @Body() row: unknown, @Actor() actor: string): Promise<ReferenceRow> {
+    return this.reference.put(table, key, row, actor);
   }
 
   @Delete(':table/:key')
   @HttpCode(204)
-  remove(@Param('table') table: string, @Param('key') key: string): Promise<void> {
-    return this.reference.remove(table, key);
+  remove(@Param('table') table: string, @Param('key') key: string, @Actor() actor: string): Promise<void> {
+    return this.reference.remove(table, key, actor);
   }
 }

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 import type { StreamDefinition } from '@streamgate/contracts';
+import { Actor } from '../auth/actor.decorator';
 import { AdminGuard } from '../auth/admin.guard';
 import { StreamsService } from './streams.service';
 
@@ -9,8 +10,8 @@ export class StreamsController {
   constructor(private readonly streams: StreamsService) {}
 
   @Post()
-  create(@Body() body: unknown): Promise<StreamDefinition> {
-    return this.streams.create(body);
+  create(@Body() body: unknown, @Actor() actor: string): Promise<StreamDefinition> {
+    return this.streams.create(body, actor);
   }
 
   @Get()
@@ -24,13 +25,13 @@ export class StreamsController {
   }
 
   @Put(':name')
-  replace(@Param('name') name: string, @Body() body: unknown): Promise<StreamDefinition> {
-    return this.streams.replace(name, body);
+  replace(@Param('name') name: string, @Body() body: unknown, @Actor() actor: string): Promise<StreamDefinition> {
+    return this.streams.replace(name, body, actor);
   }
 
   @Delete(':name')
   @HttpCode(204)
-  remove(@Param('name') name: string): Promise<void> {
-    return this.streams.remove(name);
+  remove(@Param('name') name: string, @Actor() actor: string): Promise<void> {
+    return this.streams.remove(name, actor);
   }
 }

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ControlModule } from '../control/control.module';
+import { EntitlementsModule } from '../entitlements/entitlements.module';
 import { StreamsController } from './streams.controller';
 import { StreamsService } from './streams.service';
 
-@Module({ imports: [ControlModule], controllers: [StreamsController], providers: [StreamsService] })
+@Module({ imports: [ControlModule, EntitlementsModule], controllers: [StreamsController], providers: [StreamsService] })
 export class StreamsModule {}

@@ -10,6 +10,8 @@ import { ApiError } from '@streamgate/service';
 import { StreamDefinitionError, createSchemaCompiler, validateStreamDefinition } from '@streamgate/streams';
 import { ControlPublisher } from '../control/control-publisher.service';
 import { ControlReconciler } from '../control/control-reconciler.service';
+import { AuditService } from '../audit/audit.service';
+import { EntitlementsService } from '../entitlements/entitlements.service';
 import { StreamEntity } from './stream.entity';
 
 const SOURCE_PARTITIONS = 6;
@@ -26,6 +28,8 @@ export class StreamsService implements OnApplicationBootstrap {
     private readonly reconciler: ControlReconciler,
     private readonly topics: Topics,
     @Inject(KAFKA_ADMIN) private readonly admin: Admin,
+    private readonly audit: AuditService,
+    private readonly entitlements: EntitlementsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -43,31 +47,38 @@ export class StreamsService implements OnApplicationBootstrap {
     return row.definition;
   }
 
-  async create(input: unknown): Promise<StreamDefinition> {
+  async create(input: unknown, actor: string): Promise<StreamDefinition> {
     const valid = this.validate(input);
     return this.dataSource.transaction(async (em) => {
       if (await em.getRepository(StreamEntity).findOneBy({ name: valid.name })) {
         throw new ApiError(409, 'STREAM_EXISTS', `stream ${valid.name} already exists`);
       }
-      return this.save(em, { ...valid, version: 1, updatedAt: new Date().toISOString() });
+      const saved = await this.save(em, { ...valid, version: 1, updatedAt: new Date().toISOString() });
+      await this.audit.record(em, { actor, action: 'stream.create', targetType: 'stream', targetId: saved.name, before: null, after: saved });
+      return saved;
     });
   }
 
-  async replace(name: string, input: unknown): Promise<StreamDefinition> {
+  async replace(name: string, input: unknown, actor: string): Promise<StreamDefinition> {
     const body = typeof input === 'object' && input !== null ? { name, ...input } : input;
     const valid = this.validate(body);
     if (valid.name !== name) throw new ApiError(400, 'NAME_MISMATCH', `the body names ${valid.name}, the URL ${name}`);
     return this.dataSource.transaction(async (em) => {
       const current = await em.getRepository(StreamEntity).findOne({ where: { name }, lock: { mode: 'pessimistic_write' } });
       if (!current) throw notFound(name);
-      return this.save(em, { ...valid, version: current.version + 1, updatedAt: new Date().toISOString() });
+      const saved = await this.save(em, { ...valid, version: current.version + 1, updatedAt: new Date().toISOString() });
+      await this.audit.record(em, { actor, action: 'stream.update', targetType: 'stream', targetId: name, before: current.definition, after: saved });
+      return saved;
     });
   }
 
-  async remove(name: string): Promise<void> {
+  async remove(name: string, actor: string): Promise<void> {
     await this.dataSource.transaction(async (em) => {
-      const result = await em.getRepository(StreamEntity).delete({ name });
-      if (!result.affected) throw notFound(name);
+      const current = await em.getRepository(StreamEntity).findOne({ where: { name }, lock: { mode: 'pessimistic_write' } });
+      if (!current) throw notFound(name);
+      await em.getRepository(StreamEntity).delete({ name });
+      await this.entitlements.removeStream(em, name);
+      await this.audit.record(em, { actor, action: 'stream.delete', targetType: 'stream', targetId: name, before: current.definition, after: null });
       await this.publisher.publish(TopicName.ControlStreams, [{ key: name, value: null }]);
     });
     this.logger.log({ msg: 'stream deleted', stream: name });

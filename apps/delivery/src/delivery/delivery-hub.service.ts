@@ -1,122 +1,246 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { OnModuleInit } from '@nestjs/common';
 import type { Server, Socket } from 'socket.io';
-import { SocketEvent, isValidStreamName } from '@streamgate/contracts';
-import type { DeliveredRecord, PartitionPositions, SubscribeRequest } from '@streamgate/contracts';
+import { SocketEvent, isJsonObject } from '@streamgate/contracts';
+import type { PartitionPositions } from '@streamgate/contracts';
+import { EntitlementError, checkFilter, policyKey } from '@streamgate/entitlements';
 import type { Batch } from '@streamgate/kafka';
 import { Metrics } from '@streamgate/service';
+import { AccessDirectory } from '../access/access-directory.service';
+import type { AccessListener } from '../access/access-directory.service';
+import type { Principal } from '../access/socket-authenticator.service';
 import { DELIVERY_CONFIG } from '../config/delivery.config';
 import type { DeliveryConfig } from '../config/delivery.config';
 import { fanoutBatch } from './fanout';
 import { Positions } from './positions';
-import { StreamDirectory } from './stream-directory.service';
+import { SubscriptionGroups } from './subscription-groups';
+import type { GroupRef } from './subscription-groups';
 import { SubscriptionErrorCode, SubscriptionException } from './subscription.exception';
 
-interface SocketState {
-  /** stream → subscription id */
-  subscriptions: Map<string, string>;
+interface Subscription {
+  id: string;
+  ref: GroupRef;
+  filter?: string;
 }
 
-// One room per stream and delivery mode: Socket.IO encodes a broadcast once per room.
-const recordRoom = (stream: string) => `r:${stream}`;
-const batchRoom = (stream: string) => `b:${stream}`;
+interface SocketState {
+  principal: Principal;
+  subscriptions: Map<string, Subscription>;
+  expiry?: NodeJS.Timeout;
+}
 
-/** Subscriptions of this instance's sockets, and the push of records.enriched to them. */
+export type RevokeReason = 'KEY_REVOKED' | 'ENTITLEMENT_REVOKED' | 'STREAM_DELETED' | 'TOKEN_EXPIRED';
+
+/**
+ * This instance's sockets and subscriptions, the push of records.enriched to them through the
+ * entitlement groups, and the live enforcement of revocations from the control topics.
+ */
 @Injectable()
-export class DeliveryHub {
+export class DeliveryHub implements OnModuleInit, AccessListener {
+  private readonly logger = new Logger(DeliveryHub.name);
   private server?: Server;
   readonly positions = new Positions();
-  private readonly delivered = this.metrics.counter('streamgate_delivery_records_total', 'Records pushed, counted once per room broadcast', ['mode']);
+  private readonly groups = new SubscriptionGroups();
+  private readonly sockets = new Map<string, Socket>();
+  private readonly byPartner = new Map<string, Set<Socket>>();
+  private readonly byKey = new Map<string, Set<Socket>>();
+  private readonly delivered = this.metrics.counter('streamgate_delivery_records_total', 'Records pushed to subscriptions (one per subscription)');
   private readonly unreadable = this.metrics.counter('streamgate_delivery_unreadable_total', 'records.enriched values that were not Envelopes');
+  private readonly revocations = this.metrics.counter('streamgate_delivery_revocations_total', 'Subscriptions ended by a revocation', ['reason']);
   private readonly subscriptionsGauge = this.metrics.gauge('streamgate_delivery_subscriptions', 'Open subscriptions on this instance');
+  private readonly socketsGauge = this.metrics.gauge('streamgate_delivery_sockets', 'Connected sockets on this instance');
+  private readonly groupsGauge = this.metrics.gauge('streamgate_delivery_groups', 'Delivery groups (stream, policy, filter, mode)');
 
   constructor(
     @Inject(DELIVERY_CONFIG) private readonly config: DeliveryConfig,
-    private readonly streams: StreamDirectory,
+    private readonly access: AccessDirectory,
     private readonly metrics: Metrics,
   ) {}
+
+  onModuleInit(): void {
+    this.access.listen(this);
+  }
 
   attach(server: Server): void {
     this.server = server;
   }
 
-  subscribe(socket: Socket, request: unknown): { subscription: string; position: PartitionPositions } {
-    const { stream, batch } = parseSubscribe(request);
-    if (!this.streams.has(stream)) throw new SubscriptionException(SubscriptionErrorCode.UnknownStream, `no stream named ${stream}`);
-    const state = stateOf(socket);
-    if (!state.subscriptions.has(stream) && state.subscriptions.size >= this.config.MAX_SUBSCRIPTIONS_PER_SOCKET) {
-      throw new SubscriptionException(SubscriptionErrorCode.TooManySubscriptions, `a socket may hold ${this.config.MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions`);
+  connected(socket: Socket, principal: Principal): void {
+    const state: SocketState = { principal, subscriptions: new Map() };
+    socket.data.delivery = state;
+    this.sockets.set(socket.id, socket);
+    index(this.byPartner, principal.partnerId, socket);
+    index(this.byKey, principal.keyId, socket);
+    if (principal.token) {
+      const ms = principal.token.expiresAt.getTime() - Date.now();
+      state.expiry = setTimeout(() => this.end(socket, 'TOKEN_EXPIRED'), Math.max(0, ms));
     }
-    const subscription = state.subscriptions.get(stream) ?? randomUUID();
-    if (!state.subscriptions.has(stream)) this.subscriptionsGauge.inc();
-    state.subscriptions.set(stream, subscription);
-    void socket.leave(batch ? recordRoom(stream) : batchRoom(stream));
-    void socket.join(batch ? batchRoom(stream) : recordRoom(stream));
-    return { subscription, position: this.positions.snapshot() };
-  }
-
-  unsubscribe(socket: Socket, request: unknown): void {
-    const stream = isObject(request) && typeof request.stream === 'string' ? request.stream : undefined;
-    const state = stateOf(socket);
-    if (stream === undefined || !state.subscriptions.has(stream)) {
-      throw new SubscriptionException(SubscriptionErrorCode.NotSubscribed, `not subscribed to ${String(stream)}`);
-    }
-    state.subscriptions.delete(stream);
-    this.subscriptionsGauge.dec();
-    void socket.leave(recordRoom(stream));
-    void socket.leave(batchRoom(stream));
+    this.socketsGauge.inc();
   }
 
   disconnected(socket: Socket): void {
-    this.subscriptionsGauge.dec(stateOf(socket).subscriptions.size);
+    const state = stateOf(socket);
+    if (!state || !this.sockets.delete(socket.id)) return;
+    clearTimeout(state.expiry);
+    for (const subscription of state.subscriptions.values()) this.leaveGroup(subscription);
+    unindex(this.byPartner, state.principal.partnerId, socket);
+    unindex(this.byKey, state.principal.keyId, socket);
+    this.socketsGauge.dec();
   }
 
-  /** Pushes one batch of records.enriched to the rooms of its streams. */
+  subscribe(socket: Socket, request: unknown): { subscription: string; position: PartitionPositions } {
+    const state = requireState(socket);
+    const { stream, filter, batch } = parseSubscribe(request);
+    if (!this.access.hasStream(stream)) throw new SubscriptionException(SubscriptionErrorCode.UnknownStream, `no stream named ${stream}`);
+    const policy = this.access.policy(state.principal.partnerId, stream);
+    if (!policy || (state.principal.token && !state.principal.token.streams.includes(stream))) {
+      throw new SubscriptionException(SubscriptionErrorCode.NotEntitled, `not entitled to ${stream}`);
+    }
+    const previous = state.subscriptions.get(stream);
+    if (!previous && state.subscriptions.size >= this.config.MAX_SUBSCRIPTIONS_PER_SOCKET) {
+      throw new SubscriptionException(SubscriptionErrorCode.TooManySubscriptions, `a socket may hold ${this.config.MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions`);
+    }
+    const compiled = filter === undefined ? undefined : compileSubscriberFilter(filter);
+    const ref = this.groups.join(stream, policy, compiled && { source: filter as string, compiled }, batch);
+    if (previous) this.leaveGroup(previous, socket);
+    else this.subscriptionsGauge.inc();
+    const subscription: Subscription = { id: previous?.id ?? randomUUID(), ref, filter };
+    state.subscriptions.set(stream, subscription);
+    void socket.join(ref.room);
+    this.groupsGauge.set(this.groups.size);
+    return { subscription: subscription.id, position: this.positions.snapshot() };
+  }
+
+  unsubscribe(socket: Socket, request: unknown): void {
+    const state = requireState(socket);
+    const stream = isJsonObject(request) && typeof request.stream === 'string' ? request.stream : undefined;
+    const subscription = stream === undefined ? undefined : state.subscriptions.get(stream);
+    if (!stream || !subscription) throw new SubscriptionException(SubscriptionErrorCode.NotSubscribed, `not subscribed to ${String(stream)}`);
+    state.subscriptions.delete(stream);
+    this.leaveGroup(subscription, socket);
+    this.subscriptionsGauge.dec();
+  }
+
+  /** Pushes one batch of records.enriched through the groups of its streams. */
   publish(batch: Pick<Batch, 'partition' | 'messages'>): void {
     const { byStream, unreadable } = fanoutBatch(batch);
     if (unreadable > 0) this.unreadable.inc(unreadable);
     const server = this.server;
     if (server) {
-      for (const [stream, records] of byStream) this.push(server, stream, records);
+      for (const [stream, records] of byStream) {
+        const routed = this.groups.route(stream, records, (room, asBatch, list) => {
+          const target = server.to(room);
+          if (asBatch) target.emit(SocketEvent.Records, list);
+          else for (const record of list) target.emit(SocketEvent.Record, record);
+        });
+        if (routed > 0) this.delivered.inc(routed);
+      }
     }
     const last = batch.messages.at(-1);
     if (last) this.positions.set(batch.partition, Number(last.offset));
   }
 
-  // The adapter encodes a broadcast before looking at the room, so empty rooms are skipped here.
-  private push(server: Server, stream: string, records: DeliveredRecord[]): void {
-    const rooms = server.sockets.adapter.rooms;
-    if (rooms.get(recordRoom(stream))?.size) {
-      const room = server.to(recordRoom(stream));
-      for (const record of records) room.emit(SocketEvent.Record, record);
-      this.delivered.inc({ mode: 'record' }, records.length);
+  // --- live enforcement (AccessListener) ---
+
+  keyRevoked(keyId: string): void {
+    for (const socket of [...(this.byKey.get(keyId) ?? [])]) this.end(socket, 'KEY_REVOKED');
+  }
+
+  entitlementsChanged(partnerId: string): void {
+    for (const socket of this.byPartner.get(partnerId) ?? []) {
+      const state = requireState(socket);
+      for (const [stream, subscription] of [...state.subscriptions]) {
+        const policy = this.access.policy(partnerId, stream);
+        if (!policy) this.revoke(socket, stream, 'ENTITLEMENT_REVOKED');
+        else if (policyKey(policy) !== subscription.ref.policyKey) this.regroup(socket, subscription, policy);
+      }
     }
-    if (rooms.get(batchRoom(stream))?.size) {
-      server.to(batchRoom(stream)).emit(SocketEvent.Records, records);
-      this.delivered.inc({ mode: 'batch' }, records.length);
+  }
+
+  streamDeleted(stream: string): void {
+    for (const socket of this.sockets.values()) {
+      if (stateOf(socket)?.subscriptions.has(stream)) this.revoke(socket, stream, 'STREAM_DELETED');
     }
+  }
+
+  /** Ends every subscription of the socket with `revoked`, then disconnects it. */
+  private end(socket: Socket, reason: RevokeReason): void {
+    const state = stateOf(socket);
+    for (const stream of [...(state?.subscriptions.keys() ?? [])]) this.revoke(socket, stream, reason);
+    this.logger.log({ msg: 'socket ended', reason, partner: state?.principal.partnerId, socket: socket.id });
+    socket.disconnect(true);
+  }
+
+  private revoke(socket: Socket, stream: string, reason: RevokeReason): void {
+    const state = requireState(socket);
+    const subscription = state.subscriptions.get(stream);
+    if (!subscription) return;
+    state.subscriptions.delete(stream);
+    this.leaveGroup(subscription, socket);
+    this.subscriptionsGauge.dec();
+    this.revocations.inc({ reason });
+    socket.emit(SocketEvent.Revoked, { stream, reason });
+  }
+
+  private regroup(socket: Socket, subscription: Subscription, policy: NonNullable<ReturnType<AccessDirectory['policy']>>): void {
+    const { stream, batch } = subscription.ref;
+    const filter = subscription.filter === undefined ? undefined : { source: subscription.filter, compiled: compileSubscriberFilter(subscription.filter) };
+    const ref = this.groups.join(stream, policy, filter, batch);
+    this.leaveGroup(subscription, socket);
+    subscription.ref = ref;
+    void socket.join(ref.room);
+  }
+
+  private leaveGroup(subscription: Subscription, socket?: Socket): void {
+    if (socket) void socket.leave(subscription.ref.room);
+    this.groups.leave(subscription.ref);
+    this.groupsGauge.set(this.groups.size);
   }
 }
 
-function stateOf(socket: Socket): SocketState {
-  const data = socket.data as { delivery?: SocketState };
-  data.delivery ??= { subscriptions: new Map() };
-  return data.delivery;
+function compileSubscriberFilter(source: string) {
+  try {
+    return checkFilter(source);
+  } catch (error) {
+    if (error instanceof EntitlementError) {
+      throw new SubscriptionException(SubscriptionErrorCode.InvalidFilter, error.message, error.position);
+    }
+    throw error;
+  }
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-function parseSubscribe(request: unknown): SubscribeRequest {
-  if (!isObject(request) || typeof request.stream !== 'string') {
+function parseSubscribe(request: unknown): { stream: string; filter?: string; batch: boolean } {
+  if (!isJsonObject(request) || typeof request.stream !== 'string') {
     throw new SubscriptionException(SubscriptionErrorCode.InvalidRequest, 'subscribe needs { stream }');
-  }
-  if (!isValidStreamName(request.stream)) {
-    throw new SubscriptionException(SubscriptionErrorCode.UnknownStream, `no stream named ${JSON.stringify(request.stream.slice(0, 64))}`);
   }
   if (request.batch !== undefined && typeof request.batch !== 'boolean') {
     throw new SubscriptionException(SubscriptionErrorCode.InvalidRequest, 'batch must be a boolean');
   }
-  return { stream: request.stream, batch: request.batch === true };
+  if (request.filter !== undefined && typeof request.filter !== 'string') {
+    throw new SubscriptionException(SubscriptionErrorCode.InvalidFilter, 'filter must be an expression string', 0);
+  }
+  return { stream: request.stream, filter: request.filter, batch: request.batch === true };
+}
+
+function stateOf(socket: Socket): SocketState | undefined {
+  return (socket.data as { delivery?: SocketState }).delivery;
+}
+
+function requireState(socket: Socket): SocketState {
+  const state = stateOf(socket);
+  if (!state) throw new Error('socket without delivery state (handshake middleware not run)');
+  return state;
+}
+
+function index(map: Map<string, Set<Socket>>, key: string, socket: Socket): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(socket);
+}
+
+function unindex(map: Map<string, Set<Socket>>, key: string, socket: Socket): void {
+  const set = map.get(key);
+  set?.delete(socket);
+  if (set?.size === 0) map.delete(key);
 }

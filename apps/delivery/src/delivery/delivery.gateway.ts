@@ -1,13 +1,15 @@
 import { Logger } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import type { OnGatewayDisconnect, OnGatewayInit } from '@nestjs/websockets';
+import type { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import { SocketEvent } from '@streamgate/contracts';
 import type { SubscribeAck, UnsubscribeAck } from '@streamgate/contracts';
+import { HandshakeRefused, SocketAuthenticator } from '../access/socket-authenticator.service';
+import type { Principal } from '../access/socket-authenticator.service';
 import { DeliveryHub } from './delivery-hub.service';
 import { SubscriptionException } from './subscription.exception';
 
-/** Socket.IO edge of delivery: translates events and acks, the hub does the work. */
+/** Socket.IO edge of delivery: authenticates handshakes, translates events and acks; the hub does the work. */
 @WebSocketGateway({
   // Frames are built once per broadcast only without per-message deflate, and deflate caps
   // a server near 50k deliveries/s.
@@ -15,13 +17,35 @@ import { SubscriptionException } from './subscription.exception';
   maxHttpBufferSize: 64 * 1024,
   cors: { origin: true },
 })
-export class DeliveryGateway implements OnGatewayInit, OnGatewayDisconnect {
+export class DeliveryGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger(DeliveryGateway.name);
 
-  constructor(private readonly hub: DeliveryHub) {}
+  constructor(
+    private readonly hub: DeliveryHub,
+    private readonly authenticator: SocketAuthenticator,
+  ) {}
 
   afterInit(server: Server): void {
     this.hub.attach(server);
+    // A refused handshake reaches the client as connect_error with the code as its message.
+    server.use((socket, next) => {
+      this.authenticator
+        .authenticate(socket.handshake.auth, socket.handshake.address)
+        .then((principal) => {
+          (socket.data as { principal?: Principal }).principal = principal;
+          next();
+        })
+        .catch((error: Error) => {
+          if (!(error instanceof HandshakeRefused)) this.logger.error({ msg: 'handshake failed', error: error.stack });
+          next(new Error(error instanceof HandshakeRefused ? error.code : 'INTERNAL'));
+        });
+    });
+  }
+
+  handleConnection(socket: Socket): void {
+    const principal = (socket.data as { principal?: Principal }).principal;
+    if (!principal) return void socket.disconnect(true);
+    this.hub.connected(socket, principal);
   }
 
   handleDisconnect(socket: Socket): void {
@@ -30,11 +54,7 @@ export class DeliveryGateway implements OnGatewayInit, OnGatewayDisconnect {
 
   @SubscribeMessage(SocketEvent.Subscribe)
   subscribe(@ConnectedSocket() socket: Socket, @MessageBody() request: unknown): SubscribeAck {
-    return this.ack(() => {
-      const result = this.hub.subscribe(socket, request);
-      this.logger.log({ msg: 'subscribed', socket: socket.id, subscription: result.subscription });
-      return { ok: true, ...result };
-    });
+    return this.ack(() => ({ ok: true, ...this.hub.subscribe(socket, request) }));
   }
 
   @SubscribeMessage(SocketEvent.Unsubscribe)

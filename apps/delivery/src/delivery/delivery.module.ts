@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
+import { AccessDirectory } from '../access/access-directory.service';
+import { SocketAuthenticator } from '../access/socket-authenticator.service';
 import { DeliveryGateway } from './delivery.gateway';
 import { DeliveryHub } from './delivery-hub.service';
 import { EnrichedConsumer } from './enriched.consumer';
-import { StreamDirectory } from './stream-directory.service';
 
-@Module({ providers: [StreamDirectory, DeliveryHub, DeliveryGateway, EnrichedConsumer] })
+@Module({ providers: [AccessDirectory, SocketAuthenticator, DeliveryHub, DeliveryGateway, EnrichedConsumer] })
 export class DeliveryModule {}

@@ -15,12 +15,14 @@ export class SubscriptionException extends Error {
   constructor(
     readonly code: SubscriptionErrorCode,
     message: string,
+    /** For INVALID_FILTER: where in the expression. */
+    readonly position?: number,
   ) {
     super(message);
     this.name = 'SubscriptionException';
   }
 
-  toBody(): ErrorBody {
-    return { code: this.code, message: this.message };
+  toBody(): ErrorBody & { position?: number } {
+    return { code: this.code, message: this.message, ...(this.position === undefined ? {} : { position: this.position }) };
   }
 }

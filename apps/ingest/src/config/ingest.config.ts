@@ -8,6 +8,7 @@ const ingestEnv = {
   MAX_RECORD_BYTES: int({ default: 1024 * 1024, min: 1, description: 'largest accepted record, in bytes' }),
   DEDUPE_WINDOW: duration({ default: 10 * 60_000, description: 'how long a producer id is remembered per stream' }),
   DEDUPE_MAX_IDS: int({ default: 1_000_000, min: 0, description: 'ids remembered at most (oldest forgotten first)' }),
+  AUTH_FAILURES_PER_MINUTE: int({ default: 10, min: 1, description: 'failed authentications per client address and minute before 429' }),
   SOURCE_DISCOVERY_INTERVAL: duration({ default: 5_000, description: 'how often ingest.* topics of undefined streams are looked for' }),
 };
 

@@ -1,4 +1,5 @@
-import { Body, Controller, Headers, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { bearerToken } from '@streamgate/auth';
 import { PublishService } from './publish.service';
 import type { PublishResult } from './publish.service';
@@ -9,7 +10,7 @@ export class PublishController {
 
   @Post(':stream/records')
   @HttpCode(202)
-  publish(@Param('stream') stream: string, @Headers('authorization') authorization: string | undefined, @Body() body: unknown): Promise<PublishResult> {
-    return this.publishing.publish(bearerToken(authorization), stream, body);
+  publish(@Param('stream') stream: string, @Req() req: Request, @Body() body: unknown): Promise<PublishResult> {
+    return this.publishing.publish(bearerToken(req.headers.authorization), stream, body, req.socket.remoteAddress ?? 'unknown');
   }
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { FailedAuthLimiter } from '@streamgate/auth';
 import { Inject, Injectable } from '@nestjs/common';
 import { KeyScope, TopicName, Topics } from '@streamgate/contracts';
 import type { UsageEvent } from '@streamgate/contracts';
@@ -23,6 +24,7 @@ export interface PublishResult {
 export class PublishService {
   private readonly published = this.metrics.counter('streamgate_ingest_http_records_total', 'Records accepted over HTTP');
   private readonly refused = this.metrics.counter('streamgate_ingest_http_refused_total', 'HTTP publish requests refused', ['code']);
+  private readonly limiter: FailedAuthLimiter;
 
   constructor(
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
@@ -30,19 +32,24 @@ export class PublishService {
     private readonly producer: RecordProducer,
     private readonly topics: Topics,
     private readonly metrics: Metrics,
-  ) {}
+  ) {
+    this.limiter = new FailedAuthLimiter(config.AUTH_FAILURES_PER_MINUTE, 60_000);
+  }
 
-  async publish(apiKey: string | undefined, streamName: string, body: unknown): Promise<PublishResult> {
+  async publish(apiKey: string | undefined, streamName: string, body: unknown, address: string): Promise<PublishResult> {
     try {
-      return await this.publishChecked(apiKey, streamName, body);
+      return await this.publishChecked(apiKey, streamName, body, address);
     } catch (error) {
       if (error instanceof ApiError) this.refused.inc({ code: error.code });
       throw error;
     }
   }
 
-  private async publishChecked(apiKey: string | undefined, streamName: string, body: unknown): Promise<PublishResult> {
+  private async publishChecked(apiKey: string | undefined, streamName: string, body: unknown, address: string): Promise<PublishResult> {
+    const retryAfter = this.limiter.retryAfter(address);
+    if (retryAfter > 0) throw new ApiError(429, 'RATE_LIMITED', 'too many failed authentications from this address', undefined, { 'Retry-After': String(retryAfter) });
     const check = this.catalog.keys.verify(apiKey, KeyScope.Publish);
+    if (!check.ok && check.reason === 'UNAUTHORIZED') this.limiter.fail(address);
     if (!check.ok) throw new ApiError(check.reason === 'UNAUTHORIZED' ? 401 : 403, check.reason, check.message);
     const stream = this.catalog.streams.get(streamName);
     if (!stream) throw new ApiError(404, 'STREAM_NOT_FOUND', `no stream named ${streamName}`);
@@ -61,6 +68,7 @@ export class PublishService {
       // The same request retried by the client carries other generated ids: it is new work.
       id: `publish:${createHash('sha256').update(ids.join('\n')).digest('base64url')}`,
       partnerId,
+      keyId: check.key.id,
       stream: streamName,
       source: 'ingest',
       windowStart: now,
