@@ -6,6 +6,8 @@ export interface UsageCounters {
   bytesDelivered?: number;
   recordsReplayed?: number;
   connectionSeconds?: number;
+  /** Most sockets of the partner open at once on the reporting instance during the window. */
+  peakConnections?: number;
 }
 
 /**
@@ -23,4 +25,15 @@ export interface UsageEvent {
   windowStart: string;
   windowEnd: string;
   counters: UsageCounters;
+  /** The records.enriched positions the delivered records came from: partition → [first, last]. */
+  offsets?: Record<string, [number, number]>;
+}
+
+/** A partner's quota as metering publishes it on control.quotas (key: partner id). */
+export interface QuotaState {
+  state: 'ok' | 'soft' | 'hard';
+  /** Billing period, YYYY-MM in the partner's time zone. */
+  period: string;
+  used: number;
+  limit: number | null;
 }

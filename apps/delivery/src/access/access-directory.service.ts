@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { KeyDirectory } from '@streamgate/auth';
 import { TopicName, Topics, isJsonObject } from '@streamgate/contracts';
-import type { EntitlementPolicy, PartnerEntitlements } from '@streamgate/contracts';
+import type { EntitlementPolicy, PartnerEntitlements, QuotaState } from '@streamgate/contracts';
 import { ControlTable, KAFKA, KAFKA_ADMIN } from '@streamgate/kafka';
 import type { Admin, Kafka } from '@streamgate/kafka';
 import { StreamCatalog } from '@streamgate/streams';
@@ -11,6 +11,7 @@ export interface AccessListener {
   keyRevoked(keyId: string): void;
   entitlementsChanged(partnerId: string): void;
   streamDeleted(stream: string): void;
+  quotaChanged(partnerId: string): void;
 }
 
 /**
@@ -24,6 +25,7 @@ export class AccessDirectory implements OnModuleInit, OnApplicationShutdown {
   readonly streams: StreamCatalog;
   readonly keys: KeyDirectory;
   private readonly entitlements: ControlTable<PartnerEntitlements>;
+  private readonly quotas: ControlTable<QuotaState>;
 
   constructor(@Inject(KAFKA) kafka: Kafka, @Inject(KAFKA_ADMIN) admin: Admin, topics: Topics) {
     const onInvalid = (key: string, error: Error) => this.logger.error({ msg: 'unreadable control record', key, error: error.message });
@@ -45,6 +47,13 @@ export class AccessDirectory implements OnModuleInit, OnApplicationShutdown {
       onChange: (partnerId) => this.listeners.forEach((l) => l.entitlementsChanged(partnerId)),
       onInvalid,
     });
+    this.quotas = new ControlTable(kafka, admin, {
+      topic: topics.name(TopicName.ControlQuotas),
+      groupPrefix: `${topics.prefix}streamgate.delivery.control.quotas`,
+      parse: parseQuota,
+      onChange: (partnerId) => this.listeners.forEach((l) => l.quotaChanged(partnerId)),
+      onInvalid,
+    });
   }
 
   listen(listener: AccessListener): void {
@@ -59,12 +68,16 @@ export class AccessDirectory implements OnModuleInit, OnApplicationShutdown {
     return this.entitlements.get(partnerId)?.streams[stream];
   }
 
+  quota(partnerId: string): QuotaState | undefined {
+    return this.quotas.get(partnerId);
+  }
+
   async onModuleInit(): Promise<void> {
-    await Promise.all([this.streams.start(), this.keys.start(), this.entitlements.start()]);
+    await Promise.all([this.streams.start(), this.keys.start(), this.entitlements.start(), this.quotas.start()]);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.streams.stop(), this.keys.stop(), this.entitlements.stop()]);
+    await Promise.all([this.streams.stop(), this.keys.stop(), this.entitlements.stop(), this.quotas.stop()]);
   }
 }
 
@@ -72,4 +85,10 @@ function parseEntitlements(value: Buffer): PartnerEntitlements {
   const parsed = JSON.parse(value.toString('utf8')) as unknown;
   if (!isJsonObject(parsed) || typeof parsed.partnerId !== 'string' || !isJsonObject(parsed.streams)) throw new Error('not partner entitlements');
   return parsed as unknown as PartnerEntitlements;
+}
+
+function parseQuota(value: Buffer): QuotaState {
+  const parsed = JSON.parse(value.toString('utf8')) as unknown;
+  if (!isJsonObject(parsed) || !['ok', 'soft', 'hard'].includes(String(parsed.state)) || typeof parsed.period !== 'string') throw new Error('not a quota state');
+  return parsed as unknown as QuotaState;
 }

@@ -1,4 +1,4 @@
-import { checkHttpEnv, checkKafkaEnv, httpEnv, int, kafkaEnv, loadConfig, optionalStr, str } from '@streamgate/config';
+import { checkHttpEnv, checkKafkaEnv, duration, httpEnv, int, kafkaEnv, loadConfig, optionalStr, str } from '@streamgate/config';
 import type { ConfigOf } from '@streamgate/config';
 import { DEFAULT_PORTS } from '@streamgate/contracts';
 
@@ -8,6 +8,7 @@ const deliveryEnv = {
   TOKEN_SIGNING_KEY: str({ pattern: /^[A-Za-z0-9_-]{43}$/, description: 'the Ed25519 seed of access-control (its public half verifies subscription tokens)' }),
   MAX_SUBSCRIPTIONS_PER_SOCKET: int({ default: 50, min: 1, description: 'subscriptions one socket may hold' }),
   AUTH_FAILURES_PER_MINUTE: int({ default: 10, min: 1, description: 'failed handshakes per client address and minute before RATE_LIMITED' }),
+  USAGE_WINDOW: duration({ default: 5_000, description: 'how often delivered usage is reported to usage.events' }),
   INSTANCE_ID: optionalStr('name of this delivery instance (default: host name and pid)'),
 };
 

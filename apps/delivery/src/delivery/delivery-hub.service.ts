@@ -27,10 +27,21 @@ interface Subscription {
 interface SocketState {
   principal: Principal;
   subscriptions: Map<string, Subscription>;
+  connectedAt: number;
   expiry?: NodeJS.Timeout;
+  /** Billing period of the last soft-quota warning sent to this socket. */
+  warnedPeriod?: string;
 }
 
-export type RevokeReason = 'KEY_REVOKED' | 'ENTITLEMENT_REVOKED' | 'STREAM_DELETED' | 'TOKEN_EXPIRED';
+/** Connection time and peak concurrency of one partner on this instance, per metering window. */
+export interface ConnectionUsage {
+  partnerId: string;
+  keyIds: string[];
+  connectionSeconds: number;
+  peakConnections: number;
+}
+
+export type RevokeReason = 'KEY_REVOKED' | 'ENTITLEMENT_REVOKED' | 'STREAM_DELETED' | 'TOKEN_EXPIRED' | 'QUOTA_EXCEEDED';
 
 /**
  * This instance's sockets and subscriptions, the push of records.enriched to them through the
@@ -41,7 +52,10 @@ export class DeliveryHub implements OnModuleInit, AccessListener {
   private readonly logger = new Logger(DeliveryHub.name);
   private server?: Server;
   readonly positions = new Positions();
-  private readonly groups = new SubscriptionGroups();
+  readonly groups = new SubscriptionGroups();
+  /** Per partner: seconds of sockets closed in the current window, and the window's peak. */
+  private readonly windowConnections = new Map<string, { closedSeconds: number; peak: number; keyIds: Set<string> }>();
+  private windowStart = Date.now();
   private readonly sockets = new Map<string, Socket>();
   private readonly byPartner = new Map<string, Set<Socket>>();
   private readonly byKey = new Map<string, Set<Socket>>();
@@ -67,15 +81,19 @@ export class DeliveryHub implements OnModuleInit, AccessListener {
   }
 
   connected(socket: Socket, principal: Principal): void {
-    const state: SocketState = { principal, subscriptions: new Map() };
+    const state: SocketState = { principal, subscriptions: new Map(), connectedAt: Date.now() };
     socket.data.delivery = state;
     this.sockets.set(socket.id, socket);
     index(this.byPartner, principal.partnerId, socket);
     index(this.byKey, principal.keyId, socket);
+    const window = this.windowOf(principal.partnerId);
+    window.keyIds.add(principal.keyId);
+    window.peak = Math.max(window.peak, this.byPartner.get(principal.partnerId)?.size ?? 0);
     if (principal.token) {
       const ms = principal.token.expiresAt.getTime() - Date.now();
       state.expiry = setTimeout(() => this.end(socket, 'TOKEN_EXPIRED'), Math.max(0, ms));
     }
+    this.warnIfSoft(socket);
     this.socketsGauge.inc();
   }
 
@@ -84,6 +102,9 @@ export class DeliveryHub implements OnModuleInit, AccessListener {
     if (!state || !this.sockets.delete(socket.id)) return;
     clearTimeout(state.expiry);
     for (const subscription of state.subscriptions.values()) this.leaveGroup(subscription);
+    this.subscriptionsGauge.dec(state.subscriptions.size);
+    const window = this.windowOf(state.principal.partnerId);
+    window.closedSeconds += (Date.now() - Math.max(state.connectedAt, this.windowStart)) / 1000;
     unindex(this.byPartner, state.principal.partnerId, socket);
     unindex(this.byKey, state.principal.keyId, socket);
     this.socketsGauge.dec();
@@ -97,15 +118,20 @@ export class DeliveryHub implements OnModuleInit, AccessListener {
     if (!policy || (state.principal.token && !state.principal.token.streams.includes(stream))) {
       throw new SubscriptionException(SubscriptionErrorCode.NotEntitled, `not entitled to ${stream}`);
     }
+    if (this.access.quota(state.principal.partnerId)?.state === 'hard') {
+      throw new SubscriptionException(SubscriptionErrorCode.QuotaExceeded, 'the partner is over its hard usage limit for this period');
+    }
     const previous = state.subscriptions.get(stream);
     if (!previous && state.subscriptions.size >= this.config.MAX_SUBSCRIPTIONS_PER_SOCKET) {
       throw new SubscriptionException(SubscriptionErrorCode.TooManySubscriptions, `a socket may hold ${this.config.MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions`);
     }
     const compiled = filter === undefined ? undefined : compileSubscriberFilter(filter);
-    const ref = this.groups.join(stream, policy, compiled && { source: filter as string, compiled }, batch);
+    // A re-subscribe is a new subscription: what it receives is metered apart from the old one.
+    const id = randomUUID();
+    const ref = this.groups.join(stream, policy, compiled && { source: filter as string, compiled }, batch, this.member(state, stream, id));
     if (previous) this.leaveGroup(previous, socket);
     else this.subscriptionsGauge.inc();
-    const subscription: Subscription = { id: previous?.id ?? randomUUID(), ref, filter };
+    const subscription: Subscription = { id, ref, filter };
     state.subscriptions.set(stream, subscription);
     void socket.join(ref.room);
     this.groupsGauge.set(this.groups.size);
@@ -129,7 +155,7 @@ export class DeliveryHub implements OnModuleInit, AccessListener {
     const server = this.server;
     if (server) {
       for (const [stream, records] of byStream) {
-        const routed = this.groups.route(stream, records, (room, asBatch, list) => {
+        const routed = this.groups.route(stream, batch.partition, records, (room, asBatch, list) => {
           const target = server.to(room);
           if (asBatch) target.emit(SocketEvent.Records, list);
           else for (const record of list) target.emit(SocketEvent.Record, record);
@@ -158,6 +184,36 @@ export class DeliveryHub implements OnModuleInit, AccessListener {
     }
   }
 
+  quotaChanged(partnerId: string): void {
+    const quota = this.access.quota(partnerId);
+    for (const socket of [...(this.byPartner.get(partnerId) ?? [])]) {
+      if (quota?.state === 'hard') {
+        for (const stream of [...requireState(socket).subscriptions.keys()]) this.revoke(socket, stream, 'QUOTA_EXCEEDED');
+      } else this.warnIfSoft(socket);
+    }
+  }
+
+  /** Connection time and peaks per partner since the last call; starts the next window. */
+  drainConnections(now = Date.now()): ConnectionUsage[] {
+    const usage = new Map<string, ConnectionUsage>();
+    for (const [partnerId, window] of this.windowConnections) {
+      usage.set(partnerId, { partnerId, keyIds: [...window.keyIds], connectionSeconds: window.closedSeconds, peakConnections: window.peak });
+    }
+    for (const socket of this.sockets.values()) {
+      const state = requireState(socket);
+      const entry = usage.get(state.principal.partnerId) ?? { partnerId: state.principal.partnerId, keyIds: [state.principal.keyId], connectionSeconds: 0, peakConnections: 0 };
+      entry.connectionSeconds += (now - Math.max(state.connectedAt, this.windowStart)) / 1000;
+      usage.set(state.principal.partnerId, entry);
+    }
+    this.windowConnections.clear();
+    this.windowStart = now;
+    for (const [partnerId, sockets] of this.byPartner) {
+      const keyIds = new Set([...sockets].map((s) => requireState(s).principal.keyId));
+      this.windowConnections.set(partnerId, { closedSeconds: 0, peak: sockets.size, keyIds });
+    }
+    return [...usage.values()].filter((u) => u.connectionSeconds > 0 || u.peakConnections > 0);
+  }
+
   streamDeleted(stream: string): void {
     for (const socket of this.sockets.values()) {
       if (stateOf(socket)?.subscriptions.has(stream)) this.revoke(socket, stream, 'STREAM_DELETED');
@@ -183,10 +239,11 @@ export class DeliveryHub implements OnModuleInit, AccessListener {
     socket.emit(SocketEvent.Revoked, { stream, reason });
   }
 
+  // Single-threaded: between leaving the old room and joining the new one no record is pushed.
   private regroup(socket: Socket, subscription: Subscription, policy: NonNullable<ReturnType<AccessDirectory['policy']>>): void {
     const { stream, batch } = subscription.ref;
     const filter = subscription.filter === undefined ? undefined : { source: subscription.filter, compiled: compileSubscriberFilter(subscription.filter) };
-    const ref = this.groups.join(stream, policy, filter, batch);
+    const ref = this.groups.join(stream, policy, filter, batch, this.member(requireState(socket), stream, subscription.id));
     this.leaveGroup(subscription, socket);
     subscription.ref = ref;
     void socket.join(ref.room);
@@ -194,8 +251,26 @@ export class DeliveryHub implements OnModuleInit, AccessListener {
 
   private leaveGroup(subscription: Subscription, socket?: Socket): void {
     if (socket) void socket.leave(subscription.ref.room);
-    this.groups.leave(subscription.ref);
+    this.groups.leave(subscription.ref, subscription.id);
     this.groupsGauge.set(this.groups.size);
+  }
+
+  private member(state: SocketState, stream: string, subscriptionId: string) {
+    return { subscriptionId, partnerId: state.principal.partnerId, keyId: state.principal.keyId, stream };
+  }
+
+  private warnIfSoft(socket: Socket): void {
+    const state = requireState(socket);
+    const quota = this.access.quota(state.principal.partnerId);
+    if (quota?.state !== 'soft' || state.warnedPeriod === quota.period) return;
+    state.warnedPeriod = quota.period;
+    socket.emit(SocketEvent.Quota, { state: quota.state, used: quota.used, limit: quota.limit });
+  }
+
+  private windowOf(partnerId: string) {
+    let window = this.windowConnections.get(partnerId);
+    if (!window) this.windowConnections.set(partnerId, (window = { closedSeconds: 0, peak: 0, keyIds: new Set() }));
+    return window;
   }
 }
 

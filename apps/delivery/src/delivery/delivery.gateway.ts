@@ -7,6 +7,7 @@ import type { SubscribeAck, UnsubscribeAck } from '@streamgate/contracts';
 import { HandshakeRefused, SocketAuthenticator } from '../access/socket-authenticator.service';
 import type { Principal } from '../access/socket-authenticator.service';
 import { DeliveryHub } from './delivery-hub.service';
+import { preserializingParser } from './preserialized-parser';
 import { SubscriptionException } from './subscription.exception';
 
 /** Socket.IO edge of delivery: authenticates handshakes, translates events and acks; the hub does the work. */
@@ -16,6 +17,8 @@ import { SubscriptionException } from './subscription.exception';
   perMessageDeflate: false,
   maxHttpBufferSize: 64 * 1024,
   cors: { origin: true },
+  // Records go out from JSON serialized once per delivery group (same wire format).
+  parser: preserializingParser,
 })
 export class DeliveryGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger(DeliveryGateway.name);

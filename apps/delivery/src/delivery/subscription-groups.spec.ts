@@ -12,15 +12,17 @@ const record = (n: number, region: string): DeliveredRecord => ({
   meta: {},
 });
 const filter = (source: string) => ({ source, compiled: checkFilter(source) });
+let nextId = 0;
+const member = (partnerId = 'p1') => ({ subscriptionId: `s${nextId++}`, partnerId, keyId: 'k1', stream: 'trades' });
 
 describe('SubscriptionGroups', () => {
   it('shares one room between subscriptions with the same policy, filter and mode', () => {
     const groups = new SubscriptionGroups();
-    const a = groups.join('trades', { mask: ['data.trader'] }, undefined, false);
-    const b = groups.join('trades', { mask: ['data.trader'] }, undefined, false);
-    const c = groups.join('trades', { mask: ['data.trader'] }, undefined, true);
-    const d = groups.join('trades', {}, undefined, false);
-    const e = groups.join('trades', { mask: ['data.trader'] }, filter('data.n > 1'), false);
+    const a = groups.join('trades', { mask: ['data.trader'] }, undefined, false, member());
+    const b = groups.join('trades', { mask: ['data.trader'] }, undefined, false, member());
+    const c = groups.join('trades', { mask: ['data.trader'] }, undefined, true, member());
+    const d = groups.join('trades', {}, undefined, false, member());
+    const e = groups.join('trades', { mask: ['data.trader'] }, filter('data.n > 1'), false, member());
     expect(a.room).toBe(b.room);
     expect(new Set([a.room, c.room, d.room, e.room]).size).toBe(4);
     expect(groups.size).toBe(4);
@@ -28,12 +30,12 @@ describe('SubscriptionGroups', () => {
 
   it('routes each record once per room with that room view, counting deliveries per member', () => {
     const groups = new SubscriptionGroups();
-    const masked = groups.join('trades', { mask: ['data.trader'], filter: 'data.region == "eu"' }, undefined, false);
-    groups.join('trades', { mask: ['data.trader'], filter: 'data.region == "eu"' }, undefined, false);
-    const narrowed = groups.join('trades', { mask: ['data.trader'], filter: 'data.region == "eu"' }, filter('data.n >= 2'), true);
-    const full = groups.join('trades', {}, undefined, false);
+    const masked = groups.join('trades', { mask: ['data.trader'], filter: 'data.region == "eu"' }, undefined, false, member());
+    groups.join('trades', { mask: ['data.trader'], filter: 'data.region == "eu"' }, undefined, false, member());
+    const narrowed = groups.join('trades', { mask: ['data.trader'], filter: 'data.region == "eu"' }, filter('data.n >= 2'), true, member());
+    const full = groups.join('trades', {}, undefined, false, member());
     const emitted: Array<{ room: string; batch: boolean; ids: string[]; traders: unknown[] }> = [];
-    const routed = groups.route('trades', [record(1, 'eu'), record(2, 'us'), record(3, 'eu')], (room, batch, list) =>
+    const routed = groups.route('trades', 0, [record(1, 'eu'), record(2, 'us'), record(3, 'eu')], (room, batch, list) =>
       emitted.push({ room, batch, ids: list.map((r) => r.id), traders: list.map((r) => r.data.trader) }),
     );
     expect(emitted).toEqual([
@@ -42,19 +44,44 @@ describe('SubscriptionGroups', () => {
       { room: full.room, batch: false, ids: ['r1', 'r2', 'r3'], traders: ['alice', 'alice', 'alice'] },
     ]);
     expect(routed).toBe(2 * 2 + 1 + 3);
-    expect(groups.route('quotes', [record(1, 'eu')], () => undefined)).toBe(0);
+    expect(groups.route('quotes', 0, [record(1, 'eu')], () => undefined)).toBe(0);
   });
 
   it('drops empty groups when the last member leaves', () => {
     const groups = new SubscriptionGroups();
-    const a = groups.join('trades', {}, undefined, false);
-    const b = groups.join('trades', {}, undefined, false);
-    groups.leave(a);
+    const ma = member();
+    const mb = member();
+    const a = groups.join('trades', {}, undefined, false, ma);
+    const b = groups.join('trades', {}, undefined, false, mb);
+    groups.leave(a, ma.subscriptionId);
     expect(groups.size).toBe(1);
-    groups.leave(b);
+    groups.leave(b, mb.subscriptionId);
     expect(groups.size).toBe(0);
-    expect(groups.route('trades', [record(1, 'eu')], () => {
+    expect(groups.route('trades', 0, [record(1, 'eu')], () => {
       throw new Error('no room should receive');
     })).toBe(0);
+  });
+});
+
+describe('SubscriptionGroups metering', () => {
+  const bytesOf = (r: DeliveredRecord) => Buffer.byteLength(JSON.stringify(r));
+
+  it('counts each record sent to each subscription once, with exact payload bytes and offsets', () => {
+    const groups = new SubscriptionGroups();
+    const early = member('p1');
+    const late = member('p2');
+    const ref = groups.join('trades', {}, undefined, false, early);
+    const sent: DeliveredRecord[] = [];
+    groups.route('trades', 2, [record(10, 'eu'), record(11, 'us')], (_room, _batch, list) => sent.push(...list));
+    groups.join('trades', {}, undefined, false, late);
+    groups.route('trades', 2, [record(12, 'eu')], (_room, _batch, list) => sent.push(...list));
+    groups.leave(ref, early.subscriptionId);
+    groups.route('trades', 3, [record(4, 'eu')], (_room, _batch, list) => sent.push(...list));
+    const usage = groups.drain().sort((x, y) => x.partnerId.localeCompare(y.partnerId));
+    expect(usage).toEqual([
+      { ...early, records: 3, bytes: sent.slice(0, 3).reduce((n, r) => n + bytesOf(r), 0), offsets: { 2: [10, 12] } },
+      { ...late, records: 2, bytes: bytesOf(sent[2]!) + bytesOf(sent[3]!), offsets: { 2: [12, 12], 3: [4, 4] } },
+    ]);
+    expect(groups.drain()).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import type { DeliveredRecord, EntitlementPolicy } from '@streamgate/contracts';
 import { compilePolicy, policyKey } from '@streamgate/entitlements';
 import type { CompiledPolicy } from '@streamgate/entitlements';
 import type { CompiledFilter } from '@streamgate/expressions';
+import { preserialized } from './preserialized-parser';
 
 /** Where one subscription receives: a Socket.IO room shared by everyone with the same view. */
 export interface GroupRef {
@@ -12,11 +13,33 @@ export interface GroupRef {
   batch: boolean;
 }
 
+/** Who a subscription's deliveries are metered for. */
+export interface Member {
+  subscriptionId: string;
+  partnerId: string;
+  keyId: string;
+  stream: string;
+}
+
+/** Deliveries of one subscription since the last drain; `offsets` per partition of records.enriched. */
+export interface SubscriptionUsage extends Member {
+  records: number;
+  bytes: number;
+  offsets: Record<string, [number, number]>;
+}
+
+interface Pending {
+  records: number;
+  bytes: number;
+  offsets: Map<number, [number, number]>;
+}
+
 interface FilterGroup {
   filter?: CompiledFilter;
   room: string;
   batch: boolean;
-  members: number;
+  members: Map<string, Member>;
+  pending: Pending;
 }
 
 interface PolicyGroup {
@@ -24,16 +47,23 @@ interface PolicyGroup {
   filters: Map<string, FilterGroup>;
 }
 
-export type Emit = (room: string, batch: boolean, records: DeliveredRecord[]) => void;
+export type Emit = (room: string, batch: boolean, payload: DeliveredRecord[]) => void;
+
+const emptyPending = (): Pending => ({ records: 0, bytes: 0, offsets: new Map() });
 
 /**
  * Subscriptions grouped so that per-record work is done once per group, not per socket: one
- * policy group per (stream, entitlement policy) computes the partner view of each record once;
- * inside it, one filter group per (subscriber filter, delivery mode) filters once and is one room,
- * so Socket.IO serializes each record once per room.
+ * policy group per (stream, entitlement policy) computes and serializes the partner view of
+ * each record once; inside it, one filter group per (subscriber filter, delivery mode) filters
+ * once and is one Socket.IO room.
+ *
+ * It also meters exactly: what a room was sent accumulates on the room and is settled onto its
+ * members whenever membership changes and at each drain, so each record sent to each
+ * subscription counts once.
  */
 export class SubscriptionGroups {
   private readonly streams = new Map<string, Map<string, PolicyGroup>>();
+  private readonly settled = new Map<string, SubscriptionUsage>();
   private nextRoom = 0;
 
   get size(): number {
@@ -42,7 +72,7 @@ export class SubscriptionGroups {
     return n;
   }
 
-  join(stream: string, policy: EntitlementPolicy, filter: { source: string; compiled: CompiledFilter } | undefined, batch: boolean): GroupRef {
+  join(stream: string, policy: EntitlementPolicy, filter: { source: string; compiled: CompiledFilter } | undefined, batch: boolean, member: Member): GroupRef {
     const pKey = policyKey(policy);
     const fKey = `${batch ? 'b' : 'r'}:${filter?.source ?? ''}`;
     let groups = this.streams.get(stream);
@@ -50,43 +80,92 @@ export class SubscriptionGroups {
     let group = groups.get(pKey);
     if (!group) groups.set(pKey, (group = { policy: compilePolicy(policy), filters: new Map() }));
     let filterGroup = group.filters.get(fKey);
-    if (!filterGroup) group.filters.set(fKey, (filterGroup = { filter: filter?.compiled, room: `g${this.nextRoom++}`, batch, members: 0 }));
-    filterGroup.members++;
+    if (!filterGroup) {
+      filterGroup = { filter: filter?.compiled, room: `g${this.nextRoom++}`, batch, members: new Map(), pending: emptyPending() };
+      group.filters.set(fKey, filterGroup);
+    }
+    this.settle(filterGroup);
+    filterGroup.members.set(member.subscriptionId, member);
     return { stream, policyKey: pKey, filterKey: fKey, room: filterGroup.room, batch };
   }
 
-  leave(ref: GroupRef): void {
+  leave(ref: GroupRef, subscriptionId: string): void {
     const groups = this.streams.get(ref.stream);
     const group = groups?.get(ref.policyKey);
     const filterGroup = group?.filters.get(ref.filterKey);
     if (!groups || !group || !filterGroup) return;
-    if (--filterGroup.members > 0) return;
+    this.settle(filterGroup);
+    filterGroup.members.delete(subscriptionId);
+    if (filterGroup.members.size > 0) return;
     group.filters.delete(ref.filterKey);
     if (group.filters.size > 0) return;
     groups.delete(ref.policyKey);
     if (groups.size === 0) this.streams.delete(ref.stream);
   }
 
-  /** Applies every group's view to a stream's records and hands each room its list. */
-  route(stream: string, records: DeliveredRecord[], emit: Emit): number {
+  /** Applies every group's view to a stream's records (one partition's batch) and hands each room its list. */
+  route(stream: string, partition: number, records: DeliveredRecord[], emit: Emit): number {
     const groups = this.streams.get(stream);
     if (!groups) return 0;
     let routed = 0;
     for (const group of groups.values()) {
-      const visible: DeliveredRecord[] = [];
+      const visible: Array<{ record: DeliveredRecord; json: string; bytes: number; offset: number }> = [];
       for (const record of records) {
         const view = group.policy(record);
-        if (view) visible.push(view === record ? record : { ...record, data: view.data, meta: view.meta });
+        if (!view) continue;
+        const out = { ...record, data: view.data, meta: view.meta };
+        const json = JSON.stringify(out);
+        visible.push({ record: preserialized(out, json), json, bytes: Buffer.byteLength(json), offset: offsetOf(record.pos) });
       }
       if (visible.length === 0) continue;
       for (const filterGroup of group.filters.values()) {
         const filter = filterGroup.filter;
-        const list = filter ? visible.filter((r) => filter(r)) : visible;
+        const list = filter ? visible.filter((v) => filter(v.record)) : visible;
         if (list.length === 0) continue;
-        emit(filterGroup.room, filterGroup.batch, list);
-        routed += list.length * filterGroup.members;
+        const payload = list.map((v) => v.record);
+        if (filterGroup.batch) preserialized(payload, `[${list.map((v) => v.json).join(',')}]`);
+        emit(filterGroup.room, filterGroup.batch, payload);
+        this.account(filterGroup.pending, partition, list);
+        routed += list.length * filterGroup.members.size;
       }
     }
     return routed;
   }
+
+  /** Everything delivered since the last drain, per subscription (subscriptions that left included). */
+  drain(): SubscriptionUsage[] {
+    for (const groups of this.streams.values()) for (const group of groups.values()) for (const filterGroup of group.filters.values()) this.settle(filterGroup);
+    const out = [...this.settled.values()];
+    this.settled.clear();
+    return out;
+  }
+
+  private account(pending: Pending, partition: number, list: Array<{ bytes: number; offset: number }>): void {
+    pending.records += list.length;
+    for (const item of list) pending.bytes += item.bytes;
+    const first = (list[0] as { offset: number }).offset;
+    const last = (list[list.length - 1] as { offset: number }).offset;
+    const range = pending.offsets.get(partition);
+    pending.offsets.set(partition, range ? [Math.min(range[0], first), Math.max(range[1], last)] : [first, last]);
+  }
+
+  private settle(group: FilterGroup): void {
+    const pending = group.pending;
+    if (pending.records === 0) return;
+    for (const member of group.members.values()) {
+      let usage = this.settled.get(member.subscriptionId);
+      if (!usage) this.settled.set(member.subscriptionId, (usage = { ...member, records: 0, bytes: 0, offsets: {} }));
+      usage.records += pending.records;
+      usage.bytes += pending.bytes;
+      for (const [partition, [first, last]] of pending.offsets) {
+        const range = usage.offsets[partition];
+        usage.offsets[partition] = range ? [Math.min(range[0], first), Math.max(range[1], last)] : [first, last];
+      }
+    }
+    group.pending = emptyPending();
+  }
+}
+
+function offsetOf(pos: string): number {
+  return Number(pos.slice(pos.indexOf(':') + 1));
 }

@@ -8,6 +8,7 @@ export const SubscriptionErrorCode = {
   InvalidFilter: 'INVALID_FILTER',
   TooManySubscriptions: 'TOO_MANY_SUBSCRIPTIONS',
   NotSubscribed: 'NOT_SUBSCRIBED',
+  QuotaExceeded: 'QUOTA_EXCEEDED',
 } as const;
 export type SubscriptionErrorCode = (typeof SubscriptionErrorCode)[keyof typeof SubscriptionErrorCode];
 

@@ -1,20 +1,23 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { KeyDirectory } from '@streamgate/auth';
-import { Topics } from '@streamgate/contracts';
-import { KAFKA, KAFKA_ADMIN } from '@streamgate/kafka';
+import { TopicName, Topics, isJsonObject } from '@streamgate/contracts';
+import type { QuotaState } from '@streamgate/contracts';
+import { ControlTable, KAFKA, KAFKA_ADMIN } from '@streamgate/kafka';
 import type { Admin, Kafka } from '@streamgate/kafka';
 import { StreamCatalog } from '@streamgate/streams';
 
 type Listener = () => void;
 
-/** What ingest learns from the control plane: stream definitions and publishing keys. */
+/** What ingest learns from the control plane: stream definitions, publishing keys, quotas. */
 @Injectable()
 export class CatalogService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(CatalogService.name);
   private readonly listeners: Listener[] = [];
   readonly streams: StreamCatalog;
   readonly keys: KeyDirectory;
+  /** Partners' quota states from metering: over the hard limit, HTTP publishes are refused. */
+  readonly quotas: ControlTable<QuotaState>;
 
   constructor(@Inject(KAFKA) kafka: Kafka, @Inject(KAFKA_ADMIN) admin: Admin, topics: Topics) {
     this.streams = new StreamCatalog({
@@ -26,6 +29,15 @@ export class CatalogService implements OnModuleInit, OnApplicationShutdown {
       onInvalid: (key, error) => this.logger.error({ msg: 'unreadable stream definition', stream: key, error: error.message }),
     });
     this.keys = new KeyDirectory({ kafka, admin, topics, app: 'ingest' });
+    this.quotas = new ControlTable(kafka, admin, {
+      topic: topics.name(TopicName.ControlQuotas),
+      groupPrefix: `${topics.prefix}streamgate.ingest.control.quotas`,
+      parse: (value) => {
+        const quota = JSON.parse(value.toString('utf8')) as unknown;
+        if (!isJsonObject(quota) || typeof quota.state !== 'string') throw new Error('not a quota state');
+        return quota as unknown as QuotaState;
+      },
+    });
   }
 
   onStreamsChanged(listener: Listener): void {
@@ -34,10 +46,10 @@ export class CatalogService implements OnModuleInit, OnApplicationShutdown {
 
   // Both tables are read to the end before any consumer or HTTP request is served.
   async onModuleInit(): Promise<void> {
-    await Promise.all([this.streams.start(), this.keys.start()]);
+    await Promise.all([this.streams.start(), this.keys.start(), this.quotas.start()]);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.streams.stop(), this.keys.stop()]);
+    await Promise.all([this.streams.stop(), this.keys.stop(), this.quotas.stop()]);
   }
 }

@@ -51,6 +51,9 @@ export class PublishService {
     const check = this.catalog.keys.verify(apiKey, KeyScope.Publish);
     if (!check.ok && check.reason === 'UNAUTHORIZED') this.limiter.fail(address);
     if (!check.ok) throw new ApiError(check.reason === 'UNAUTHORIZED' ? 401 : 403, check.reason, check.message);
+    if (this.catalog.quotas.get(check.key.partnerId)?.state === 'hard') {
+      throw new ApiError(429, 'QUOTA_EXCEEDED', 'the partner is over its hard usage limit for this period');
+    }
     const stream = this.catalog.streams.get(streamName);
     if (!stream) throw new ApiError(404, 'STREAM_NOT_FOUND', `no stream named ${streamName}`);
     const parsed = parsePublishBody(body, stream, { maxRecords: PUBLISH_LIMITS.maxRecords, maxRecordBytes: this.config.MAX_RECORD_BYTES });

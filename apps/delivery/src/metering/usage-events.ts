@@ -1,0 +1,43 @@
+import type { UsageEvent } from '@streamgate/contracts';
+import type { ConnectionUsage } from '../delivery/delivery-hub.service';
+import type { SubscriptionUsage } from '../delivery/subscription-groups';
+
+/** One window's usage reports: per subscription (records, bytes, offsets) and per partner (connections). */
+export function toUsageEvents(window: {
+  run: string;
+  windowStart: Date;
+  windowEnd: Date;
+  subscriptions: SubscriptionUsage[];
+  connections: ConnectionUsage[];
+}): UsageEvent[] {
+  const start = window.windowStart.toISOString();
+  const end = window.windowEnd.toISOString();
+  const events: UsageEvent[] = [];
+  for (const s of window.subscriptions) {
+    if (s.records === 0) continue;
+    events.push({
+      id: `delivered:${s.subscriptionId}:${start}`,
+      partnerId: s.partnerId,
+      keyId: s.keyId,
+      stream: s.stream,
+      source: 'delivery',
+      windowStart: start,
+      windowEnd: end,
+      counters: { recordsDelivered: s.records, bytesDelivered: s.bytes },
+      offsets: s.offsets,
+    });
+  }
+  for (const c of window.connections) {
+    events.push({
+      id: `connections:${window.run}:${c.partnerId}:${start}`,
+      partnerId: c.partnerId,
+      keyId: c.keyIds[0],
+      stream: null,
+      source: 'delivery',
+      windowStart: start,
+      windowEnd: end,
+      counters: { connectionSeconds: Math.round(c.connectionSeconds * 1000) / 1000, peakConnections: c.peakConnections },
+    });
+  }
+  return events;
+}
