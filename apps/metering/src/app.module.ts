@@ -5,6 +5,7 @@ import { KafkaModule } from '@streamgate/kafka';
 import { AppConfigModule, ObservabilityModule } from '@streamgate/service';
 import { METERING_CONFIG } from './config/metering.config';
 import type { MeteringConfig } from './config/metering.config';
+import { MeteringModule } from './metering.module';
 import { METERING_MIGRATIONS } from './migrations';
 
 @Module({})
@@ -21,6 +22,7 @@ export class AppModule {
           migrationsTableName: 'metering_migrations',
           migrations: METERING_MIGRATIONS,
         }),
+        MeteringModule,
       ],
     };
   }

@@ -24,6 +24,11 @@ export interface BatchConsumerOptions {
   sessionTimeout?: number;
   /** Called when kafkajs gives up on an error; the consumer then restarts after a backoff. */
   onCrash?: (error: Error) => void;
+  /**
+   * Called with this member's partitions after each group join, to seek them to positions kept
+   * outside Kafka (e.g. offsets stored with the data, for exactly-once into a database).
+   */
+  onAssigned?: (assignment: Record<string, number[]>, seek: (topic: string, partition: number, offset: string) => void) => Promise<void> | void;
 }
 
 const RESTART_BACKOFF_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
@@ -77,6 +82,13 @@ export class BatchConsumer {
       const delay = RESTART_BACKOFF_MS[Math.min(this.crashes++, RESTART_BACKOFF_MS.length - 1)] as number;
       this.restartTimer = setTimeout(() => void this.restart(), delay);
     });
+    if (this.options.onAssigned) {
+      const onAssigned = this.options.onAssigned;
+      consumer.on(consumer.events.GROUP_JOIN, (event) => {
+        const seek = (topic: string, partition: number, offset: string) => consumer.seek({ topic, partition, offset });
+        void Promise.resolve(onAssigned(event.payload.memberAssignment, seek)).catch((error: Error) => this.options.onCrash?.(error));
+      });
+    }
     await consumer.connect();
     if (topics.length > 0) await consumer.subscribe({ topics, fromBeginning });
     const context = (heartbeat: () => Promise<void>): BatchContext => ({ heartbeat, isStopping: () => this.stopping });

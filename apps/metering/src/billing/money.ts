@@ -50,7 +50,7 @@ export function parseDecimal(value: string): Decimal {
  * (all inputs are non-negative, so half-up and half-away-from-zero agree).
  * E.g. amountCents(2_500_000n, "12.50", 1_000_000n) === 3125n.
  */
-export function amountCents(quantity: bigint, unitPrice: string, per: bigint = 1n): bigint {
+export function amountCents(quantity: bigint, unitPrice: string, per = 1n): bigint {
   if (typeof quantity !== 'bigint') throw new MoneyError(`quantity must be a bigint, got ${typeof quantity}`);
   if (quantity < 0n) throw new MoneyError(`quantity must not be negative, got ${quantity}`);
   if (typeof per !== 'bigint') throw new MoneyError(`per must be a bigint, got ${typeof per}`);

@@ -1,0 +1,79 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import { TopicName, Topics } from '@streamgate/contracts';
+import { BatchConsumer, KAFKA } from '@streamgate/kafka';
+import type { Batch, Kafka } from '@streamgate/kafka';
+import { HealthRegistry, Metrics } from '@streamgate/service';
+import { PartnerDirectory } from '../partners/partner-directory.service';
+import { QuotaService } from '../quotas/quota.service';
+import { UsageRepository } from './usage.repository';
+
+/**
+ * usage.events → PostgreSQL, exactly once: each batch is applied in one transaction with its
+ * offsets (see UsageRepository); on every assignment the partitions are moved to the offsets
+ * stored there. Kafka's committed offsets follow for lag monitoring only.
+ */
+@Injectable()
+export class UsageConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(UsageConsumer.name);
+  private readonly consumer: BatchConsumer;
+  private readonly groupId: string;
+  private readonly topic: string;
+  private readonly events = this.metrics.counter('streamgate_metering_usage_events_total', 'Usage events read', ['outcome']);
+  private readonly batchSeconds = this.metrics.histogram('streamgate_metering_batch_seconds', 'Time to apply one batch of usage events');
+
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    topics: Topics,
+    private readonly usage: UsageRepository,
+    private readonly partners: PartnerDirectory,
+    private readonly quotas: QuotaService,
+    private readonly metrics: Metrics,
+    health: HealthRegistry,
+  ) {
+    this.groupId = `${topics.prefix}streamgate.metering`;
+    this.topic = topics.name(TopicName.UsageEvents);
+    this.consumer = new BatchConsumer(kafka, {
+      groupId: this.groupId,
+      topics: [this.topic],
+      fromBeginning: true,
+      partitionsConsumedConcurrently: 3,
+      handle: (batch) => this.handle(batch),
+      onAssigned: (assignment, seek) => this.seekToStored(assignment, seek),
+      onCrash: (error) => this.logger.error({ msg: 'consumer crashed', error: error.message }),
+    });
+    health.register('consumer', () => this.consumer.check());
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer.stop();
+  }
+
+  private async seekToStored(assignment: Record<string, number[]>, seek: (topic: string, partition: number, offset: string) => void): Promise<void> {
+    const stored = await this.usage.storedOffsets(this.groupId, this.topic);
+    for (const partition of assignment[this.topic] ?? []) {
+      const offset = stored.get(partition);
+      if (offset !== undefined) seek(this.topic, partition, offset);
+    }
+  }
+
+  private async handle(batch: Batch): Promise<void> {
+    const stop = this.batchSeconds.startTimer();
+    const result = await this.usage.apply(
+      { groupId: this.groupId, topic: batch.topic, partition: batch.partition },
+      batch.messages.map((m) => ({ offset: m.offset, value: m.value })),
+      (partnerId) => this.partners.timeZoneOf(partnerId),
+    );
+    this.events.inc({ outcome: 'counted' }, result.counted);
+    this.events.inc({ outcome: 'duplicate' }, result.duplicates);
+    this.events.inc({ outcome: 'stale' }, result.stale);
+    this.events.inc({ outcome: 'invalid' }, result.invalid.length);
+    for (const bad of result.invalid) this.logger.error({ msg: 'invalid usage event skipped', partition: batch.partition, offset: bad.offset, reason: bad.reason });
+    stop();
+    this.quotas.touched(result.partners);
+  }
+}
