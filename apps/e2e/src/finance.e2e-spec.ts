@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import type { Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import { TopicName, Topics } from '@streamgate/contracts';
 import type { UsageEvent } from '@streamgate/contracts';
-import { startPlatform } from '@streamgate/dev-stack';
+import { repoRoot, startPlatform } from '@streamgate/dev-stack';
 import type { TestPlatform } from '@streamgate/dev-stack';
 import { expectEventually, httpClient, testKafka } from '@streamgate/testing';
 import type { HttpClient } from '@streamgate/testing';
@@ -161,6 +163,22 @@ describe('finance: reports, invoices, quotas', () => {
     expect((await httpClient(platform.url('metering')).get('/v1/usage')).status).toBe(401);
     expect((await httpClient(platform.url('metering'), 'not-a-token-at-all').get('/v1/usage.csv')).status).toBe(401);
     expect((await finance.post('/v1/plans', { id: 'x', name: 'x', pricePerMillionRecords: '1', pricePerGb: '1' })).status).toBe(403);
+  });
+
+  it('serves the finance CLI (npm run usage / npm run invoices)', () => {
+    const env = { ...process.env, METERING_URL: platform.url('metering'), FINANCE_TOKEN: String(platform.env.FINANCE_TOKEN) };
+    const run = (script: string, args: string[]) => spawnSync(process.execPath, [join(repoRoot(), 'tools/dist/finance', script), ...args], { env, encoding: 'utf8', timeout: 30_000 });
+    const csv = run('usage.js', ['--period', '2026-10', '--partner', paris.partnerId, '--format', 'csv']);
+    expect(csv.status).toBe(0);
+    expect(csv.stdout.split('\r\n')[0]).toMatch(/^partnerId,partnerName,stream,timezone,/);
+    expect(csv.stdout).toContain(`${paris.partnerId},Paris Desk,ticks,Europe/Paris,2026-10-01T00:00:00+02:00,2026-11-01T00:00:00+01:00`);
+    const json = run('usage.js', ['--period', '2026-11', '--format', 'json']);
+    expect(JSON.parse(json.stdout).some((r: Row) => r.partnerId === paris.partnerId && r.recordsDelivered === 2_501_000)).toBe(true);
+    const invoices = run('invoices.js', ['--period', '2026-11']);
+    expect(invoices.status).toBe(0);
+    expect(invoices.stdout).toContain('Paris Desk');
+    expect(invoices.stdout).toMatch(/total\s+\d+\.\d{2} USD/);
+    expect(run('usage.js', [])).toMatchObject({ status: 1, stderr: expect.stringContaining('--period YYYY-MM is required') });
   });
 
   it('refuses malformed plans and periods with 400', async () => {
