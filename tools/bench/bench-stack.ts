@@ -1,0 +1,86 @@
+// Shared set-up of the benchmarks: the real stack (attach-or-start), a platform with its own
+// topic prefix, the bare passthrough baseline, and drain-rate measurement.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { Topics } from '@streamgate/contracts';
+import type { AppName } from '@streamgate/contracts';
+import { ensureKafka, ensurePostgres, provisionContractTopics, repoRoot, startPlatform, waitFor } from '@streamgate/dev-stack';
+import type { TestPlatform } from '@streamgate/dev-stack';
+
+export const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+/** `--name value` from the command line, as a number. */
+export function numberArg(name: string, fallback: number): number {
+  const args = process.argv.slice(2);
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 ? Number(args[index + 1]) : fallback;
+}
+
+export interface BenchContext {
+  kafka: Kafka;
+  platform: TestPlatform;
+  topics: Topics;
+}
+
+/** Runs a benchmark on the local stack (or KAFKA_BROKERS / DATABASE_URL), prints its JSON result, stops what it started. */
+export function runBench(apps: AppName[], bench: (context: BenchContext) => Promise<unknown>): void {
+  const main = async () => {
+    const broker = process.env.KAFKA_BROKERS ? undefined : await ensureKafka({ log });
+    const postgres = process.env.DATABASE_URL ? undefined : await ensurePostgres({ log, database: 'streamgate_bench' });
+    process.env.KAFKA_BROKERS ??= broker?.brokers.join(',');
+    process.env.DATABASE_URL ??= postgres?.url;
+    const brokers = (process.env.KAFKA_BROKERS as string).split(',');
+    await provisionContractTopics(brokers, '');
+    const kafka = new Kafka({ clientId: 'bench', brokers, logLevel: logLevel.ERROR });
+    const platform = await startPlatform({ apps });
+    try {
+      console.log(JSON.stringify(await bench({ kafka, platform, topics: new Topics(platform.prefix) }), null, 2));
+    } finally {
+      await platform.stop();
+      await broker?.stop();
+      await postgres?.stop();
+    }
+  };
+  main().catch((error: Error) => {
+    console.error(error.stack ?? error.message);
+    process.exit(1);
+  });
+}
+
+/** The baseline: a bare kafkajs relay copying `from` to `to` in its own process. */
+export async function startPassthrough(from: string, to: string, groupId: string): Promise<() => Promise<void>> {
+  const child = spawn(process.execPath, [join(repoRoot(), 'tools/dist/bench/kafka-passthrough.js'), from, to, groupId], { env: process.env, stdio: 'inherit' });
+  return async () => {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  };
+}
+
+/** Items/s from the first counted item to the `total`-th (start-up does not count). */
+export async function drainRate(total: number, count: () => Promise<number>, start: () => Promise<() => Promise<void>>): Promise<number> {
+  const before = await count();
+  const stop = await start();
+  let first: { at: number; n: number } | undefined;
+  let last = { at: 0, n: 0 };
+  await waitFor('the drain', async () => {
+    const n = (await count()) - before;
+    const at = performance.now();
+    if (n > 0 && !first) first = { at, n };
+    last = { at, n };
+    return n >= total;
+  }, { timeoutMs: 600_000, intervalMs: 50 });
+  await stop();
+  return first && last.at > first.at ? ((last.n - first.n) / (last.at - first.at)) * 1000 : 0;
+}
+
+/** Sum of end offsets of a topic: how many records it holds. */
+export function topicCount(kafka: Kafka, topic: string): () => Promise<number> {
+  const admin = kafka.admin();
+  let connected: Promise<void> | undefined;
+  return async () => {
+    connected ??= admin.connect();
+    await connected;
+    return (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
+  };
+}
