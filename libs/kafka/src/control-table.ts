@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
 import { BatchConsumer } from './batch-consumer';
+import { fetchEndOffsets } from './topic-offsets';
 
 export interface ControlTableOptions<T> {
   topic: string;
@@ -56,7 +57,7 @@ export class ControlTable<T> {
 
   /** Resolves once everything the topic held at start-up has been read. */
   async start(): Promise<void> {
-    const ends = await this.admin.fetchTopicOffsets(this.options.topic);
+    const ends = await fetchEndOffsets(this.admin, this.options.topic);
     const remaining = new Map<number, bigint>();
     for (const { partition, offset, low } of ends) {
       if (BigInt(offset) > BigInt(low)) remaining.set(partition, BigInt(offset) - 1n);

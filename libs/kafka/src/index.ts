@@ -10,3 +10,5 @@ export { KafkaModule, KAFKA, KAFKA_ADMIN } from './kafka.module';
 export type { Admin, Batch, Kafka, KafkaMessage, Message } from 'kafkajs';
 export { ControlTable } from './control-table';
 export type { ControlTableOptions } from './control-table';
+export { fetchEndOffsets } from './topic-offsets';
+export type { PartitionEnd } from './topic-offsets';

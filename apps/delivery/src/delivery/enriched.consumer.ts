@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { TopicName, Topics } from '@streamgate/contracts';
-import { BatchConsumer, KAFKA, KAFKA_ADMIN } from '@streamgate/kafka';
+import { BatchConsumer, KAFKA, KAFKA_ADMIN, fetchEndOffsets } from '@streamgate/kafka';
 import type { Admin, Kafka } from '@streamgate/kafka';
 import { HealthRegistry } from '@streamgate/service';
 import { DELIVERY_CONFIG } from '../config/delivery.config';
@@ -42,7 +42,7 @@ export class EnrichedConsumer implements OnApplicationBootstrap, BeforeApplicati
 
   async onApplicationBootstrap(): Promise<void> {
     // Live delivery starts right after the positions the first acks report.
-    const ends = await this.admin.fetchTopicOffsets(this.topic);
+    const ends = await fetchEndOffsets(this.admin, this.topic);
     for (const { partition, offset } of ends) this.hub.positions.set(partition, Number(offset) - 1);
     await this.consumer.start({ seek: ends.map(({ partition, offset }) => ({ topic: this.topic, partition, offset })) });
     this.logger.log({ msg: 'reading records.enriched', topic: this.topic, partitions: ends.length });
