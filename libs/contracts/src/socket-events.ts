@@ -31,7 +31,15 @@ export interface ErrorBody {
 }
 
 export type SubscribeAck =
-  | { ok: true; subscription: string; position: PartitionPositions; recovered?: boolean }
+  | {
+      ok: true;
+      subscription: string;
+      position: PartitionPositions;
+      /** On a resume: whether every record after `since` was still retained. */
+      recovered?: boolean;
+      /** When not recovered: per partition, the position just before the earliest record still retained. */
+      earliest?: PartitionPositions;
+    }
   | { ok: false; error: ErrorBody };
 
 export interface UnsubscribeRequest {

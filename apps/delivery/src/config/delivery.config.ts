@@ -8,7 +8,9 @@ const deliveryEnv = {
   TOKEN_SIGNING_KEY: str({ pattern: /^[A-Za-z0-9_-]{43}$/, description: 'the Ed25519 seed of access-control (its public half verifies subscription tokens)' }),
   MAX_SUBSCRIPTIONS_PER_SOCKET: int({ default: 50, min: 1, description: 'subscriptions one socket may hold' }),
   AUTH_FAILURES_PER_MINUTE: int({ default: 10, min: 1, description: 'failed handshakes per client address and minute before RATE_LIMITED' }),
-  USAGE_WINDOW: duration({ default: 5_000, description: 'how often delivered usage is reported to usage.events' }),
+  RECENT_WINDOW_BYTES: int({ default: 64 * 1024 * 1024, min: 0, description: 'records.enriched kept in memory for catch-ups, in bytes' }),
+  RECENT_WINDOW_AGE: duration({ default: 5 * 60_000, description: 'how long records stay in the recent window' }),
+  USAGE_WINDOW: duration({ default: 2_000, description: 'how often delivered usage is reported to usage.events' }),
   INSTANCE_ID: optionalStr('name of this delivery instance (default: host name and pid)'),
 };
 

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnModuleInit } from '@nestjs/common';
 import type { Server, Socket } from 'socket.io';
-import { SocketEvent, isJsonObject } from '@streamgate/contracts';
-import type { PartitionPositions } from '@streamgate/contracts';
+import { SocketEvent, TopicName, Topics, isIsoTimestamp, isJsonObject } from '@streamgate/contracts';
+import type { DeliveredRecord, PartitionPositions } from '@streamgate/contracts';
 import { EntitlementError, checkFilter, policyKey } from '@streamgate/entitlements';
-import type { Batch } from '@streamgate/kafka';
+import { KAFKA, KAFKA_ADMIN, fetchEndOffsets } from '@streamgate/kafka';
+import type { Admin, Batch, Kafka } from '@streamgate/kafka';
 import { Metrics } from '@streamgate/service';
 import { AccessDirectory } from '../access/access-directory.service';
 import type { AccessListener } from '../access/access-directory.service';
@@ -13,6 +14,9 @@ import type { Principal } from '../access/socket-authenticator.service';
 import { DELIVERY_CONFIG } from '../config/delivery.config';
 import type { DeliveryConfig } from '../config/delivery.config';
 import { fanoutBatch } from './fanout';
+import { readRanges } from './kafka-range-reader';
+import type { Range } from './kafka-range-reader';
+import { RecentWindow } from './recent-window';
 import { Positions } from './positions';
 import { SubscriptionGroups } from './subscription-groups';
 import type { GroupRef } from './subscription-groups';
@@ -41,6 +45,13 @@ export interface ConnectionUsage {
   peakConnections: number;
 }
 
+export interface SubscribeResult {
+  subscription: string;
+  position: PartitionPositions;
+  recovered?: boolean;
+  earliest?: PartitionPositions;
+}
+
 export type RevokeReason = 'KEY_REVOKED' | 'ENTITLEMENT_REVOKED' | 'STREAM_DELETED' | 'TOKEN_EXPIRED' | 'QUOTA_EXCEEDED';
 
 /**
@@ -53,6 +64,8 @@ export class DeliveryHub implements OnModuleInit, AccessListener {
   private server?: Server;
   readonly positions = new Positions();
   readonly groups = new SubscriptionGroups();
+  readonly window: RecentWindow;
+  private readonly topic: string;
   /** Per partner: seconds of sockets closed in the current window, and the window's peak. */
   private readonly windowConnections = new Map<string, { closedSeconds: number; peak: number; keyIds: Set<string> }>();
   private windowStart = Date.now();
@@ -66,11 +79,19 @@ export class DeliveryHub implements OnModuleInit, AccessListener {
   private readonly socketsGauge = this.metrics.gauge('streamgate_delivery_sockets', 'Connected sockets on this instance');
   private readonly groupsGauge = this.metrics.gauge('streamgate_delivery_groups', 'Delivery groups (stream, policy, filter, mode)');
 
+  private readonly catchUps = this.metrics.counter('streamgate_delivery_catch_up_records_total', 'Records sent by resumes, per source', ['source']);
+
   constructor(
     @Inject(DELIVERY_CONFIG) private readonly config: DeliveryConfig,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA_ADMIN) private readonly admin: Admin,
+    private readonly topics: Topics,
     private readonly access: AccessDirectory,
     private readonly metrics: Metrics,
-  ) {}
+  ) {
+    this.window = new RecentWindow(config.RECENT_WINDOW_BYTES, config.RECENT_WINDOW_AGE);
+    this.topic = topics.name(TopicName.RecordsEnriched);
+  }
 
   onModuleInit(): void {
     this.access.listen(this);
@@ -110,9 +131,9 @@ export class DeliveryHub implements OnModuleInit, AccessListener {
     this.socketsGauge.dec();
   }
 
-  subscribe(socket: Socket, request: unknown): { subscription: string; position: PartitionPositions } {
+  subscribe(socket: Socket, request: unknown): Promise<SubscribeResult> | SubscribeResult {
     const state = requireState(socket);
-    const { stream, filter, batch } = parseSubscribe(request);
+    const { stream, filter, batch, since } = parseSubscribe(request);
     if (!this.access.hasStream(stream)) throw new SubscriptionException(SubscriptionErrorCode.UnknownStream, `no stream named ${stream}`);
     const policy = this.access.policy(state.principal.partnerId, stream);
     if (!policy || (state.principal.token && !state.principal.token.streams.includes(stream))) {
@@ -133,9 +154,71 @@ export class DeliveryHub implements OnModuleInit, AccessListener {
     else this.subscriptionsGauge.inc();
     const subscription: Subscription = { id, ref, filter };
     state.subscriptions.set(stream, subscription);
-    void socket.join(ref.room);
     this.groupsGauge.set(this.groups.size);
-    return { subscription: subscription.id, position: this.positions.snapshot() };
+    if (since === undefined) {
+      void socket.join(ref.room);
+      return { subscription: subscription.id, position: this.positions.snapshot() };
+    }
+    return this.resume(socket, state, subscription, since);
+  }
+
+  /**
+   * Sends the subscription everything after `since` that Kafka still holds (from the recent
+   * window when it reaches back far enough, else from Kafka first), through the same policy
+   * and filter as live delivery, then joins the live room in the same tick as the last
+   * catch-up record: no gap and no duplicate at the hand-over.
+   */
+  private async resume(socket: Socket, state: SocketState, subscription: Subscription, since: PartitionPositions | { time: string }): Promise<SubscribeResult> {
+    const ends = await fetchEndOffsets(this.admin, this.topic);
+    const low = new Map(ends.map((e) => [e.partition, Number(e.low)]));
+    const start = 'time' in since ? await this.positionsAt(String(since.time)) : since;
+    // lastSent[p]: the last offset of p this subscription has (been sent or was given).
+    const lastSent = new Map<number, number>();
+    let recovered = true;
+    for (const [partition, earliest] of low) {
+      const given = start[String(partition)];
+      if (given === undefined) continue;
+      if (given + 1 < earliest) recovered = false;
+      lastSent.set(partition, Math.max(given, earliest - 1));
+    }
+    const member = this.member(state, subscription.ref.stream, subscription.id);
+    const send = (partition: number, records: DeliveredRecord[], source: 'window' | 'kafka') => {
+      const views = this.groups.viewFor(subscription.ref, member, partition, records);
+      if (views.length === 0) return;
+      if (subscription.ref.batch) socket.emit(SocketEvent.Records, views);
+      else for (const view of views) socket.emit(SocketEvent.Record, view);
+      this.catchUps.inc({ source }, views.length);
+    };
+    for (let round = 0; ; round++) {
+      const live = this.positions.snapshot();
+      const gaps: Range[] = [];
+      for (const [partition, after] of lastSent) {
+        const end = live[String(partition)] ?? -1;
+        if (after >= end || this.window.since(partition, after) !== undefined) continue;
+        gaps.push({ partition, from: after + 1, to: this.window.earliest(partition) ?? end + 1 });
+      }
+      if (gaps.length === 0) break;
+      if (round >= 5 || state.subscriptions.get(subscription.ref.stream) !== subscription) throw new SubscriptionException(SubscriptionErrorCode.InvalidRequest, 'the catch-up could not reach live delivery; subscribe again');
+      await readRanges(this.kafka, this.topic, `${this.topics.prefix}streamgate.delivery.catch-up`, gaps, (partition, records, lastOffset) => {
+        send(partition, records, 'kafka');
+        lastSent.set(partition, lastOffset);
+      });
+    }
+    // From here to the join, nothing yields: the window is exactly what was pushed live so far.
+    if (state.subscriptions.get(subscription.ref.stream) !== subscription) throw new SubscriptionException(SubscriptionErrorCode.NotSubscribed, 'unsubscribed during the catch-up');
+    for (const [partition, after] of lastSent) send(partition, this.window.since(partition, after) ?? [], 'window');
+    void socket.join(subscription.ref.room);
+    const earliest: PartitionPositions = {};
+    for (const [partition, first] of low) earliest[String(partition)] = first - 1;
+    return { subscription: subscription.id, position: this.positions.snapshot(), recovered, ...(recovered ? {} : { earliest }) };
+  }
+
+  private async positionsAt(time: string): Promise<PartitionPositions> {
+    if (!isIsoTimestamp(time)) throw new SubscriptionException(SubscriptionErrorCode.InvalidRequest, 'since.time must be an ISO-8601 timestamp');
+    const offsets = await this.admin.fetchTopicOffsetsByTimestamp(this.topic, Date.parse(time));
+    const out: PartitionPositions = {};
+    for (const { partition, offset } of offsets) out[String(partition)] = Number(offset) - 1;
+    return out;
   }
 
   unsubscribe(socket: Socket, request: unknown): void {
@@ -150,8 +233,9 @@ export class DeliveryHub implements OnModuleInit, AccessListener {
 
   /** Pushes one batch of records.enriched through the groups of its streams. */
   publish(batch: Pick<Batch, 'partition' | 'messages'>): void {
-    const { byStream, unreadable } = fanoutBatch(batch);
+    const { byStream, all, unreadable } = fanoutBatch(batch);
     if (unreadable > 0) this.unreadable.inc(unreadable);
+    for (const item of all) this.window.append(batch.partition, item.offset, item.record, item.bytes);
     const server = this.server;
     if (server) {
       for (const [stream, records] of byStream) {
@@ -285,7 +369,21 @@ function compileSubscriberFilter(source: string) {
   }
 }
 
-function parseSubscribe(request: unknown): { stream: string; filter?: string; batch: boolean } {
+function parseSince(since: unknown): PartitionPositions | { time: string } | undefined {
+  if (since === undefined || since === null) return undefined;
+  if (!isJsonObject(since)) throw new SubscriptionException(SubscriptionErrorCode.InvalidRequest, 'since is { "<partition>": <offset>, … } or { time }');
+  if ('time' in since) return { time: String(since.time) };
+  const out: PartitionPositions = {};
+  for (const [partition, offset] of Object.entries(since)) {
+    if (!/^\d+$/.test(partition) || typeof offset !== 'number' || !Number.isInteger(offset) || offset < -1) {
+      throw new SubscriptionException(SubscriptionErrorCode.InvalidRequest, 'since maps partitions to the last offset seen (integers ≥ -1)');
+    }
+    out[partition] = offset;
+  }
+  return out;
+}
+
+function parseSubscribe(request: unknown): { stream: string; filter?: string; batch: boolean; since?: PartitionPositions | { time: string } } {
   if (!isJsonObject(request) || typeof request.stream !== 'string') {
     throw new SubscriptionException(SubscriptionErrorCode.InvalidRequest, 'subscribe needs { stream }');
   }
@@ -295,7 +393,7 @@ function parseSubscribe(request: unknown): { stream: string; filter?: string; ba
   if (request.filter !== undefined && typeof request.filter !== 'string') {
     throw new SubscriptionException(SubscriptionErrorCode.InvalidFilter, 'filter must be an expression string', 0);
   }
-  return { stream: request.stream, filter: request.filter, batch: request.batch === true };
+  return { stream: request.stream, filter: request.filter, batch: request.batch === true, since: parseSince(request.since) };
 }
 
 function stateOf(socket: Socket): SocketState | undefined {

@@ -56,12 +56,12 @@ export class DeliveryGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   }
 
   @SubscribeMessage(SocketEvent.Subscribe)
-  subscribe(@ConnectedSocket() socket: Socket, @MessageBody() request: unknown): SubscribeAck {
-    return this.ack(() => ({ ok: true, ...this.hub.subscribe(socket, request) }));
+  async subscribe(@ConnectedSocket() socket: Socket, @MessageBody() request: unknown): Promise<SubscribeAck> {
+    return this.ack(async () => ({ ok: true as const, ...(await this.hub.subscribe(socket, request)) }));
   }
 
   @SubscribeMessage(SocketEvent.Unsubscribe)
-  unsubscribe(@ConnectedSocket() socket: Socket, @MessageBody() request: unknown): UnsubscribeAck {
+  unsubscribe(@ConnectedSocket() socket: Socket, @MessageBody() request: unknown): Promise<UnsubscribeAck> {
     return this.ack(() => {
       this.hub.unsubscribe(socket, request);
       return { ok: true };
@@ -69,9 +69,9 @@ export class DeliveryGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   }
 
   // Subscription errors become `{ ok: false, error }` acks; anything else is a bug and is logged.
-  private ack<T>(work: () => T): T | { ok: false; error: { code: string; message: string } } {
+  private async ack<T>(work: () => T | Promise<T>): Promise<T | { ok: false; error: { code: string; message: string } }> {
     try {
-      return work();
+      return await work();
     } catch (error) {
       if (error instanceof SubscriptionException) return { ok: false, error: error.toBody() };
       this.logger.error({ msg: 'socket handler failed', error: (error as Error).stack });

@@ -5,6 +5,8 @@ import type { Batch } from '@streamgate/kafka';
 export interface FanoutResult {
   /** Per stream, the records to push, in partition order. */
   byStream: Map<string, DeliveredRecord[]>;
+  /** Every record in offset order with the size of its Kafka value (for the recent window). */
+  all: Array<{ offset: number; record: DeliveredRecord; bytes: number }>;
   /** Records that could not be read as Envelopes (counted, never pushed). */
   unreadable: number;
 }
@@ -15,6 +17,7 @@ export interface FanoutResult {
  */
 export function fanoutBatch(batch: Pick<Batch, 'partition' | 'messages'>): FanoutResult {
   const byStream = new Map<string, DeliveredRecord[]>();
+  const all: FanoutResult['all'] = [];
   let unreadable = 0;
   for (const message of batch.messages) {
     let record: DeliveredRecord;
@@ -28,6 +31,7 @@ export function fanoutBatch(batch: Pick<Batch, 'partition' | 'messages'>): Fanou
     const list = byStream.get(record.stream);
     if (list) list.push(record);
     else byStream.set(record.stream, [record]);
+    all.push({ offset: Number(message.offset), record, bytes: message.value?.length ?? 0 });
   }
-  return { byStream, unreadable };
+  return { byStream, all, unreadable };
 }

@@ -132,6 +132,32 @@ export class SubscriptionGroups {
     return routed;
   }
 
+  /**
+   * The view one group's members get of records (policy, then subscriber filter), serialized,
+   * for a catch-up sent to one socket; the deliveries are metered for `member`.
+   */
+  viewFor(ref: GroupRef, member: Member, partition: number, records: DeliveredRecord[]): DeliveredRecord[] {
+    const group = this.streams.get(ref.stream)?.get(ref.policyKey);
+    const filterGroup = group?.filters.get(ref.filterKey);
+    if (!group || !filterGroup) return [];
+    const out: Array<{ record: DeliveredRecord; bytes: number; offset: number }> = [];
+    for (const record of records) {
+      if (record.stream !== ref.stream) continue;
+      const view = group.policy(record);
+      if (!view) continue;
+      const visible = { ...record, data: view.data, meta: view.meta };
+      if (filterGroup.filter && !filterGroup.filter(visible)) continue;
+      const json = JSON.stringify(visible);
+      out.push({ record: preserialized(visible, json), bytes: Buffer.byteLength(json), offset: offsetOf(record.pos) });
+    }
+    if (out.length > 0) {
+      const pending = emptyPending();
+      this.account(pending, partition, out);
+      this.settleInto(member, pending);
+    }
+    return out.map((o) => o.record);
+  }
+
   /** Everything delivered since the last drain, per subscription (subscriptions that left included). */
   drain(): SubscriptionUsage[] {
     for (const groups of this.streams.values()) for (const group of groups.values()) for (const filterGroup of group.filters.values()) this.settle(filterGroup);
@@ -150,19 +176,20 @@ export class SubscriptionGroups {
   }
 
   private settle(group: FilterGroup): void {
-    const pending = group.pending;
-    if (pending.records === 0) return;
-    for (const member of group.members.values()) {
-      let usage = this.settled.get(member.subscriptionId);
-      if (!usage) this.settled.set(member.subscriptionId, (usage = { ...member, records: 0, bytes: 0, offsets: {} }));
-      usage.records += pending.records;
-      usage.bytes += pending.bytes;
-      for (const [partition, [first, last]] of pending.offsets) {
-        const range = usage.offsets[partition];
-        usage.offsets[partition] = range ? [Math.min(range[0], first), Math.max(range[1], last)] : [first, last];
-      }
-    }
+    if (group.pending.records === 0) return;
+    for (const member of group.members.values()) this.settleInto(member, group.pending);
     group.pending = emptyPending();
+  }
+
+  private settleInto(member: Member, pending: Pending): void {
+    let usage = this.settled.get(member.subscriptionId);
+    if (!usage) this.settled.set(member.subscriptionId, (usage = { ...member, records: 0, bytes: 0, offsets: {} }));
+    usage.records += pending.records;
+    usage.bytes += pending.bytes;
+    for (const [partition, [first, last]] of pending.offsets) {
+      const range = usage.offsets[partition];
+      usage.offsets[partition] = range ? [Math.min(range[0], first), Math.max(range[1], last)] : [first, last];
+    }
   }
 }
 
