@@ -22,6 +22,8 @@ export default [
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'layer:contracts', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'scope:shared', notDependOnLibsWithTags: ['scope:tooling'] },
+            // The partner SDK ships to partners: it may only use the framework-free contracts.
+            { sourceTag: 'scope:sdk', onlyDependOnLibsWithTags: ['layer:contracts'] },
           ],
         },
       ],

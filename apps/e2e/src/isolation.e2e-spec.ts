@@ -209,6 +209,22 @@ describe('isolation and revocation (entitled delivery)', () => {
     });
   });
 
+  it('withdraws a suspended partner\'s keys everywhere, and restores them on reactivation', async () => {
+    const e = await partnerKey(platform, ['subscribe'], 'Partner E');
+    secrets.push(e.key);
+    await entitle(platform, e.partnerId, 'quotes');
+    const sub = await connect(platform, { apiKey: e.key });
+    await subscribeWhenReady(sub, { stream: 'quotes' });
+    expect((await platform.admin.patch(`/v1/partners/${e.partnerId}`, { status: 'suspended' })).status).toBe(200);
+    await expectEventually(() => expect(sub.disconnectedAt).toBeDefined(), { timeoutMs: 2_000 });
+    expect((await httpClient(platform.url('access-control'), e.key).post('/v1/tokens', {})).status).toBe(401);
+    expect(await TestSubscriber.connect(platform.url('delivery'), { apiKey: e.key }).then(() => 'connected', (err: Error) => err.message)).toBe('UNAUTHORIZED');
+    expect((await platform.admin.patch(`/v1/partners/${e.partnerId}`, { status: 'active' })).status).toBe(200);
+    const again = await connect(platform, { apiKey: e.key });
+    await subscribeWhenReady(again, { stream: 'quotes' });
+    again.close();
+  });
+
   it('records every admin change in the audit log, without secrets', async () => {
     const audit = await platform.admin.get<Array<{ action: string; targetType: string; actor: string; before: unknown; after: unknown }>>('/v1/audit?limit=500');
     expect(audit.status).toBe(200);

@@ -76,7 +76,13 @@ export class BatchConsumer {
     // was committed for the failed batch, so restarting redelivers it: a poison batch keeps the
     // consumer failing (and /health red) instead of being skipped.
     consumer.on(consumer.events.CRASH, (event) => {
-      if (event.payload.restart || this.consumer !== consumer || this.stopping) return;
+      if (this.consumer !== consumer || this.stopping) return;
+      // kafkajs restarts by itself after exhausting retries of a plain error: still unhealthy.
+      if (event.payload.restart) {
+        this.crashed = event.payload.error;
+        this.options.onCrash?.(event.payload.error);
+        return;
+      }
       this.crashed = event.payload.error;
       this.options.onCrash?.(event.payload.error);
       const delay = RESTART_BACKOFF_MS[Math.min(this.crashes++, RESTART_BACKOFF_MS.length - 1)] as number;
@@ -113,6 +119,11 @@ export class BatchConsumer {
     for (const position of options.seek ?? []) consumer.seek(position);
   }
 
+  /** Moves a partition of the running consumer (e.g. back to a position stored elsewhere). */
+  seek(topic: string, partition: number, offset: string): void {
+    this.consumer?.seek({ topic, partition, offset });
+  }
+
   /** For /health: fails while the consumer is down after a crash. */
   async check(): Promise<void> {
     if (this.crashed) throw new Error(`consumer ${this.options.groupId} crashed: ${this.crashed.message}`);
@@ -123,6 +134,7 @@ export class BatchConsumer {
     const old = this.consumer;
     this.consumer = undefined;
     await old?.disconnect().catch(() => undefined);
+    if (this.stopping) return;
     // Without committed offsets, resume right after the last handled batch.
     await this.start({ seek: this.options.commit === false ? [...this.next.values()] : [] }).catch((error: Error) => {
       this.crashed = error;

@@ -5,7 +5,7 @@ import type { TopicSpec } from '@streamgate/contracts';
  * Creates missing topics with their partitions, compaction and retention, and raises the
  * partition count of existing ones that have fewer than specified (never lowers it).
  */
-export async function provisionTopics(admin: Admin, specs: TopicSpec[]): Promise<{ created: string[] }> {
+export async function provisionTopics(admin: Admin, specs: TopicSpec[], options: { grow?: boolean } = {}): Promise<{ created: string[] }> {
   const existing = new Set(await admin.listTopics());
   const missing = specs.filter((s) => !existing.has(s.topic));
   if (missing.length > 0) {
@@ -15,7 +15,7 @@ export async function provisionTopics(admin: Admin, specs: TopicSpec[]): Promise
     await waitForLeaders(admin, missing.map((s) => s.topic));
   }
   const present = specs.filter((s) => existing.has(s.topic));
-  if (present.length > 0) {
+  if (present.length > 0 && options.grow !== false) {
     const metadata = await admin.fetchTopicMetadata({ topics: present.map((s) => s.topic) });
     const grow = metadata.topics
       .map((t) => ({ topic: t.name, have: t.partitions.length, want: present.find((s) => s.topic === t.name)?.partitions ?? 0 }))

@@ -10,7 +10,6 @@ import { AuditService } from '../audit/audit.service';
 import { ControlPublisher } from '../control/control-publisher.service';
 import { ControlReconciler } from '../control/control-reconciler.service';
 import { PartnerEntity } from '../partners/partner.entity';
-import { StreamEntity } from '../streams/stream.entity';
 import { EntitlementEntity } from './entitlement.entity';
 
 /**
@@ -48,7 +47,9 @@ export class EntitlementsService implements OnApplicationBootstrap {
     }
     return this.dataSource.transaction(async (em) => {
       await this.partner(em, partnerId, true);
-      if (!(await em.getRepository(StreamEntity).existsBy({ name: stream }))) throw new ApiError(404, 'STREAM_NOT_FOUND', `no stream named ${stream}`);
+      // FOR SHARE: a concurrent stream delete (FOR UPDATE) waits, so no entitlement outlives its stream.
+      const found = await em.query('SELECT 1 FROM streams WHERE name = $1 FOR SHARE', [stream]);
+      if (found.length === 0) throw new ApiError(404, 'STREAM_NOT_FOUND', `no stream named ${stream}`);
       const before = await em.getRepository(EntitlementEntity).findOneBy({ partnerId, stream });
       await em.getRepository(EntitlementEntity).save({ partnerId, stream, policy });
       await this.audit.record(em, { actor, action: before ? 'entitlement.update' : 'entitlement.create', targetType: 'entitlement', targetId: `${partnerId}/${stream}`, before: before?.policy, after: policy });

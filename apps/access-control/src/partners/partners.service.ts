@@ -50,7 +50,9 @@ export class PartnersService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const partners = await this.dataSource.getRepository(PartnerEntity).find();
     await this.reconciler.reconcile(TopicName.ControlPartners, new Map(partners.map((p) => [p.id, toRecord(p)])));
-    const keys = await this.dataSource.getRepository(ApiKeyEntity).findBy({ revokedAt: IsNull() });
+    // Only keys of active partners are replicated: a suspended partner's keys stop working everywhere.
+    const active = new Set(partners.filter((p) => p.status === 'active').map((p) => p.id));
+    const keys = (await this.dataSource.getRepository(ApiKeyEntity).findBy({ revokedAt: IsNull() })).filter((k) => active.has(k.partnerId));
     await this.reconciler.reconcile(TopicName.ControlKeys, new Map(keys.map((k) => [k.id, toKeyRecord(k)])));
   }
 
@@ -88,6 +90,12 @@ export class PartnersService implements OnApplicationBootstrap {
       Object.assign(partner, input);
       const saved = await em.getRepository(PartnerEntity).save(partner);
       await this.publisher.publish(TopicName.ControlPartners, [{ key: id, value: toRecord(saved) }]);
+      if (before.status !== saved.status) {
+        // Suspension withdraws the partner's keys from control.keys (sockets end, publishes and
+        // tokens are refused); reactivation puts them back.
+        const keys = await em.getRepository(ApiKeyEntity).findBy({ partnerId: id, revokedAt: IsNull() });
+        await this.publisher.publish(TopicName.ControlKeys, keys.map((k) => ({ key: k.id, value: saved.status === 'active' ? toKeyRecord(k) : null })));
+      }
       await this.audit.record(em, { actor, action: 'partner.update', targetType: 'partner', targetId: id, before, after: toRecord(saved) });
       return toView(saved);
     });
@@ -114,7 +122,7 @@ export class PartnersService implements OnApplicationBootstrap {
       throw new ApiError(400, 'INVALID_SCOPES', `scopes must be a non-empty array of ${KEY_SCOPES.join(', ')}`);
     }
     return this.dataSource.transaction(async (em) => {
-      await this.find(em, partnerId, true);
+      const partner = await this.find(em, partnerId, true);
       const active = await em.getRepository(ApiKeyEntity).countBy({ partnerId, revokedAt: IsNull() });
       if (active >= MAX_ACTIVE_KEYS) throw new ApiError(409, 'TOO_MANY_KEYS', `a partner holds at most ${MAX_ACTIVE_KEYS} active keys: revoke one first`);
       const generated = generateApiKey();
@@ -127,7 +135,7 @@ export class PartnersService implements OnApplicationBootstrap {
         lastUsedAt: null,
         revokedAt: null,
       });
-      await this.publisher.publish(TopicName.ControlKeys, [{ key: saved.id, value: toKeyRecord(saved) }]);
+      if (partner.status === 'active') await this.publisher.publish(TopicName.ControlKeys, [{ key: saved.id, value: toKeyRecord(saved) }]);
       await this.audit.record(em, { actor, action: 'key.create', targetType: 'key', targetId: saved.id, before: null, after: toKeyView(saved) });
       this.logger.log({ msg: 'key created', partner: partnerId, keyId: saved.id });
       return { ...toKeyView(saved), key: generated.key };
@@ -158,7 +166,8 @@ export class PartnersService implements OnApplicationBootstrap {
   async verifyKey(key: string | undefined, scope: KeyScope): Promise<KeyCheck> {
     const parsed = key ? parseApiKey(key) : undefined;
     const record = parsed ? await this.dataSource.getRepository(ApiKeyEntity).findOneBy({ id: parsed.keyId, revokedAt: IsNull() }) : null;
-    return verifyApiKey(key, () => (record ? toKeyRecord(record) : undefined), scope);
+    const partner = record ? await this.dataSource.getRepository(PartnerEntity).findOneBy({ id: record.partnerId }) : null;
+    return verifyApiKey(key, () => (record && partner?.status === 'active' ? toKeyRecord(record) : undefined), scope);
   }
 
   private async find(em: EntityManager, id: string, lock = false): Promise<PartnerEntity> {

@@ -100,8 +100,9 @@ export class StreamsService implements OnApplicationBootstrap {
       .where(`s.definition->'source'->>'topic' = :topic AND s.name <> :name`, { topic: definition.source.topic, name: definition.name })
       .getOne();
     if (owner) throw new ApiError(409, 'SOURCE_IN_USE', `stream ${owner.name} already reads ${definition.source.topic}`);
-    // Created on demand so producers can start right away; never deleted with the stream.
-    await provisionTopics(this.admin, [{ topic: this.topics.physical(definition.source.topic), partitions: SOURCE_PARTITIONS, compacted: false }]);
+    // Created on demand so producers can start right away; never deleted with the stream. An
+    // existing topic is left as it is (growing it would move other consumers' keys).
+    await provisionTopics(this.admin, [{ topic: this.topics.physical(definition.source.topic), partitions: SOURCE_PARTITIONS, compacted: false }], { grow: false });
     await em.getRepository(StreamEntity).save({ name: definition.name, definition, version: definition.version });
     await this.publisher.publish(TopicName.ControlStreams, [{ key: definition.name, value: definition }]);
     this.logger.log({ msg: 'stream saved', stream: definition.name, version: definition.version });

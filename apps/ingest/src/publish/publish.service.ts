@@ -69,7 +69,7 @@ export class PublishService {
     const partnerId = check.key.partnerId;
     const usage: UsageEvent = {
       // The same request retried by the client carries other generated ids: it is new work.
-      id: `publish:${createHash('sha256').update(ids.join('\n')).digest('base64url')}`,
+      id: `publish:${publishUsageId(partnerId, streamName, ids)}`,
       partnerId,
       keyId: check.key.id,
       stream: streamName,
@@ -85,4 +85,11 @@ export class PublishService {
     this.published.inc(records.length);
     return { accepted: records.length, ids };
   }
+}
+
+/** Deterministic per (partner, stream, record ids); length-prefixed so no two lists hash alike. */
+export function publishUsageId(partnerId: string, stream: string, ids: string[]): string {
+  const hash = createHash('sha256');
+  for (const part of [partnerId, stream, ...ids]) hash.update(`${Buffer.byteLength(part)}:${part};`);
+  return hash.digest('base64url');
 }

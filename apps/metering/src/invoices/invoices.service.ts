@@ -64,7 +64,13 @@ export class InvoicesService {
 
   private async compute(em: EntityManager, period: string): Promise<PartnerInvoice[]> {
     const out: PartnerInvoice[] = [];
-    const usedBy: Array<{ partner_id: string }> = await em.query('SELECT DISTINCT partner_id FROM usage_adjustments WHERE booked_period = $1', [period]);
+    // Every partner with usage in the month in any zone, deleted ones included, plus adjustments booked here.
+    const widest = { start: monthBounds(period, 'Etc/GMT-14').start, end: monthBounds(period, 'Etc/GMT+12').end };
+    const usedBy: Array<{ partner_id: string }> = await em.query(
+      `SELECT partner_id FROM usage_adjustments WHERE booked_period = $1
+       UNION SELECT DISTINCT partner_id FROM usage_minute WHERE minute >= $2 AND minute < $3`,
+      [period, widest.start.toISOString(), widest.end.toISOString()],
+    );
     const ids = new Set([...this.partners.all().filter((p) => !p.deleted).map((p) => p.id), ...usedBy.map((r) => r.partner_id)]);
     for (const partnerId of [...ids].sort()) {
       const partner = this.partners.get(partnerId);

@@ -86,17 +86,20 @@ export class QuotaService implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private async evaluate(partnerIds: string[], initial: boolean): Promise<void> {
-    const changes: Array<{ key: string; value: string }> = [];
+    const changes: Array<{ key: string; value: string; signature: string }> = [];
     for (const id of partnerIds) {
       const quota = await this.current(id);
       const signature = `${quota.state}/${quota.period}/${quota.limit}`;
       // Published on a change of state, period or limit (and once at start-up).
       if (!initial && this.published.get(id) === signature) continue;
-      this.published.set(id, signature);
-      changes.push({ key: id, value: JSON.stringify(quota) });
+      changes.push({ key: id, value: JSON.stringify(quota), signature });
       if (quota.state !== 'ok') this.logger.log({ msg: 'quota state', partner: id, ...quota });
     }
-    if (changes.length > 0) await this.producer.send(this.topics.name(TopicName.ControlQuotas), changes);
+    if (changes.length > 0) {
+      await this.producer.send(this.topics.name(TopicName.ControlQuotas), changes.map(({ key, value }) => ({ key, value })));
+      // Remembered only once Kafka has it: a failed send is retried at the next evaluation.
+      for (const change of changes) this.published.set(change.key, change.signature);
+    }
     let soft = 0;
     let hard = 0;
     for (const signature of this.published.values()) {

@@ -30,9 +30,13 @@ export function parseUsageEvent(value: unknown): UsageEvent {
   if (typeof value.partnerId !== 'string' || value.partnerId.length === 0) throw new InvalidUsageEvent('partnerId is required');
   if (value.stream !== null && typeof value.stream !== 'string') throw new InvalidUsageEvent('stream must be a string or null');
   if (!isIsoTimestamp(value.windowStart) || !isIsoTimestamp(value.windowEnd)) throw new InvalidUsageEvent('windowStart and windowEnd must be ISO-8601');
+  const year = new Date(value.windowStart as string).getUTCFullYear();
+  if (year < 2000 || year > 9998) throw new InvalidUsageEvent('windowStart must lie between the years 2000 and 9998');
   if (!isJsonObject(value.counters)) throw new InvalidUsageEvent('counters must be an object');
   for (const [name, n] of Object.entries(value.counters)) {
-    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) throw new InvalidUsageEvent(`counter ${name} must be a non-negative number`);
+    // Counts are whole numbers that fit the bigint columns; only connection seconds have fractions.
+    const valid = typeof n === 'number' && n >= 0 && (name === 'connectionSeconds' ? Number.isFinite(n) && n < 1e12 : Number.isSafeInteger(n));
+    if (!valid) throw new InvalidUsageEvent(`counter ${name} must be a non-negative ${name === 'connectionSeconds' ? 'number' : 'safe integer'}`);
   }
   return value as unknown as UsageEvent;
 }

@@ -68,6 +68,12 @@ export class UsageConsumer implements OnApplicationBootstrap, BeforeApplicationS
       batch.messages.map((m) => ({ offset: m.offset, value: m.value })),
       (partnerId) => this.partners.timeZoneOf(partnerId),
     );
+    if (result.gapFrom !== undefined) {
+      this.logger.warn({ msg: 'batch after the stored offset: seeking back', partition: batch.partition, from: result.gapFrom, batchStart: batch.firstOffset() });
+      this.consumer.seek(batch.topic, batch.partition, result.gapFrom);
+      stop();
+      return;
+    }
     this.events.inc({ outcome: 'counted' }, result.counted);
     this.events.inc({ outcome: 'duplicate' }, result.duplicates);
     this.events.inc({ outcome: 'stale' }, result.stale);

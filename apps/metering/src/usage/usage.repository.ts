@@ -6,6 +6,8 @@ import { InvalidUsageEvent, aggregateUsage, parseUsageEvent } from './usage-aggr
 import type { AdjustmentRow, MinuteRow } from './usage-aggregation';
 
 export interface ApplyResult {
+  /** Set when the batch starts after the stored offset: nothing was applied, seek back there. */
+  gapFrom?: string;
   counted: number;
   duplicates: number;
   stale: number;
@@ -46,6 +48,8 @@ export class UsageRepository {
       const fresh = messages.filter((m) => BigInt(m.offset) >= next);
       const result: ApplyResult = { counted: 0, duplicates: 0, stale: messages.length - fresh.length, invalid: [], partners: new Set() };
       if (fresh.length === 0) return result;
+      // Kafka is ahead of what was counted (a seek to the stored offset was missed): never skip a gap.
+      if (BigInt((fresh[0] as { offset: string }).offset) > next && next > 0n) return { ...result, gapFrom: next.toString() };
       const events: UsageEvent[] = [];
       for (const message of fresh) {
         try {

@@ -1,0 +1,2 @@
+export { StreamgateClient } from './client';
+export type { ClientOptions, SubscribeOptions, StreamHandlers } from './client';
