@@ -36,4 +36,8 @@ export interface QuotaState {
   period: string;
   used: number;
   limit: number | null;
+  /** The plan's limit on concurrent connections (delivery refuses more with TOO_MANY_CONNECTIONS). */
+  maxConnections?: number | null;
+  /** The plan's replay pace (records per second; delivery paces replays to it). */
+  replayRecordsPerSecond?: number | null;
 }

@@ -33,6 +33,7 @@ interface SocketState {
   subscriptions: Map<string, Subscription>;
   connectedAt: number;
   expiry?: NodeJS.Timeout;
+  expiryWarning?: NodeJS.Timeout;
   /** Billing period of the last soft-quota warning sent to this socket. */
   warnedPeriod?: string;
 }
@@ -72,6 +73,8 @@ export class DeliveryHub implements OnModuleInit, AccessListener {
   private readonly sockets = new Map<string, Socket>();
   private readonly byPartner = new Map<string, Set<Socket>>();
   private readonly byKey = new Map<string, Set<Socket>>();
+  /** Sockets per partner admitted on this instance (handshakes passed, not yet disconnected). */
+  private readonly admitted = new Map<string, number>();
   private readonly delivered = this.metrics.counter('streamgate_delivery_records_total', 'Records pushed to subscriptions (one per subscription)');
   private readonly unreadable = this.metrics.counter('streamgate_delivery_unreadable_total', 'records.enriched values that were not Envelopes');
   private readonly revocations = this.metrics.counter('streamgate_delivery_revocations_total', 'Subscriptions ended by a revocation', ['reason']);
@@ -110,10 +113,7 @@ export class DeliveryHub implements OnModuleInit, AccessListener {
     const window = this.windowOf(principal.partnerId);
     window.keyIds.add(principal.keyId);
     window.peak = Math.max(window.peak, this.byPartner.get(principal.partnerId)?.size ?? 0);
-    if (principal.token) {
-      const ms = principal.token.expiresAt.getTime() - Date.now();
-      state.expiry = setTimeout(() => this.end(socket, 'TOKEN_EXPIRED'), Math.max(0, ms));
-    }
+    this.scheduleExpiry(socket, state);
     this.warnIfSoft(socket);
     this.socketsGauge.inc();
   }
@@ -122,6 +122,8 @@ export class DeliveryHub implements OnModuleInit, AccessListener {
     const state = stateOf(socket);
     if (!state || !this.sockets.delete(socket.id)) return;
     clearTimeout(state.expiry);
+    clearTimeout(state.expiryWarning);
+    this.admitted.set(state.principal.partnerId, (this.admitted.get(state.principal.partnerId) ?? 1) - 1);
     for (const subscription of state.subscriptions.values()) this.leaveGroup(subscription);
     this.subscriptionsGauge.dec(state.subscriptions.size);
     const window = this.windowOf(state.principal.partnerId);
@@ -129,6 +131,31 @@ export class DeliveryHub implements OnModuleInit, AccessListener {
     unindex(this.byPartner, state.principal.partnerId, socket);
     unindex(this.byKey, state.principal.keyId, socket);
     this.socketsGauge.dec();
+  }
+
+  /**
+   * Admits a new socket of the partner unless its plan's connection limit is reached on this
+   * instance (the limit is enforced per delivery instance).
+   */
+  admit(partnerId: string): boolean {
+    const limit = this.access.quota(partnerId)?.maxConnections;
+    const current = this.admitted.get(partnerId) ?? 0;
+    if (limit !== undefined && limit !== null && current >= limit) return false;
+    this.admitted.set(partnerId, current + 1);
+    return true;
+  }
+
+  /** A new token for a token socket (same partner): timers move, streams it no longer grants end. */
+  refresh(socket: Socket, next: Principal): { expiresAt: string } {
+    const state = requireState(socket);
+    if (!next.token || !state.principal.token) throw new SubscriptionException(SubscriptionErrorCode.InvalidRequest, 'refresh is for sockets opened with a token');
+    if (next.partnerId !== state.principal.partnerId) throw new SubscriptionException(SubscriptionErrorCode.NotEntitled, 'the new token is for another partner');
+    unindex(this.byKey, state.principal.keyId, socket);
+    state.principal = next;
+    index(this.byKey, next.keyId, socket);
+    for (const stream of [...state.subscriptions.keys()]) if (!next.token.streams.includes(stream)) this.revoke(socket, stream, 'ENTITLEMENT_REVOKED');
+    this.scheduleExpiry(socket, state);
+    return { expiresAt: next.token.expiresAt.toISOString() };
   }
 
   subscribe(socket: Socket, request: unknown): Promise<SubscribeResult> | SubscribeResult {
@@ -341,6 +368,19 @@ export class DeliveryHub implements OnModuleInit, AccessListener {
 
   private member(state: SocketState, stream: string, subscriptionId: string) {
     return { subscriptionId, partnerId: state.principal.partnerId, keyId: state.principal.keyId, stream };
+  }
+
+  // `token-expiring` a minute ahead (a fifth of the lifetime for short tokens), TOKEN_EXPIRED at expiry.
+  private scheduleExpiry(socket: Socket, state: SocketState): void {
+    clearTimeout(state.expiry);
+    clearTimeout(state.expiryWarning);
+    const token = state.principal.token;
+    if (!token) return;
+    const now = Date.now();
+    const left = token.expiresAt.getTime() - now;
+    const warnBefore = Math.min(60_000, Math.max(0, (token.expiresAt.getTime() - state.connectedAt) / 5));
+    state.expiryWarning = setTimeout(() => socket.emit(SocketEvent.TokenExpiring, { expiresAt: token.expiresAt.toISOString() }), Math.max(0, left - warnBefore));
+    state.expiry = setTimeout(() => this.end(socket, 'TOKEN_EXPIRED'), Math.max(0, left));
   }
 
   private warnIfSoft(socket: Socket): void {

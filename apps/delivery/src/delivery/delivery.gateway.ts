@@ -35,6 +35,7 @@ export class DeliveryGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       this.authenticator
         .authenticate(socket.handshake.auth, socket.handshake.address)
         .then((principal) => {
+          if (!this.hub.admit(principal.partnerId)) return next(new Error('TOO_MANY_CONNECTIONS'));
           (socket.data as { principal?: Principal }).principal = principal;
           next();
         })
@@ -58,6 +59,19 @@ export class DeliveryGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   @SubscribeMessage(SocketEvent.Subscribe)
   async subscribe(@ConnectedSocket() socket: Socket, @MessageBody() request: unknown): Promise<SubscribeAck> {
     return this.ack(async () => ({ ok: true as const, ...(await this.hub.subscribe(socket, request)) }));
+  }
+
+  @SubscribeMessage(SocketEvent.Refresh)
+  async refresh(@ConnectedSocket() socket: Socket, @MessageBody() request: unknown): Promise<{ ok: true; expiresAt: string } | { ok: false; error: { code: string; message: string } }> {
+    const token = typeof request === 'object' && request !== null ? (request as { token?: unknown }).token : undefined;
+    if (typeof token !== 'string') return { ok: false, error: { code: 'INVALID_REQUEST', message: 'refresh needs { token }' } };
+    try {
+      const claims = await this.authenticator.verifyToken(token);
+      return this.ack(() => ({ ok: true as const, ...this.hub.refresh(socket, { partnerId: claims.partnerId, keyId: claims.keyId, token: { streams: claims.streams, expiresAt: claims.expiresAt } }) }));
+    } catch (error) {
+      if (error instanceof HandshakeRefused) return { ok: false, error: { code: error.code, message: 'the new token was refused' } };
+      throw error;
+    }
   }
 
   @SubscribeMessage(SocketEvent.Unsubscribe)

@@ -66,8 +66,11 @@ export class QuotaService implements OnApplicationBootstrap, OnApplicationShutdo
     const partner = this.partners.get(partnerId);
     const timeZone = partner?.timezone ?? 'UTC';
     const period = periodOf(new Date(), timeZone);
-    const plan: Array<{ soft: string | null; hard: string | null }> = partner?.plan
-      ? await this.dataSource.query('SELECT soft_limit_records::text AS soft, hard_limit_records::text AS hard FROM plans WHERE id = $1', [partner.plan])
+    const plan: Array<{ soft: string | null; hard: string | null; connections: number | null; replay: number | null }> = partner?.plan
+      ? await this.dataSource.query(
+          'SELECT soft_limit_records::text AS soft, hard_limit_records::text AS hard, max_connections AS connections, replay_records_per_second AS replay FROM plans WHERE id = $1',
+          [partner.plan],
+        )
       : [];
     const soft = plan[0]?.soft == null ? null : Number(plan[0].soft);
     const hard = plan[0]?.hard == null ? null : Number(plan[0].hard);
@@ -82,14 +85,14 @@ export class QuotaService implements OnApplicationBootstrap, OnApplicationShutdo
     );
     const used = Number((row as { used: number }).used) + Number((adjusted as { used: number }).used);
     const state = hard !== null && used >= hard ? 'hard' : soft !== null && used >= soft ? 'soft' : 'ok';
-    return { state, period, used, limit: hard ?? soft };
+    return { state, period, used, limit: hard ?? soft, maxConnections: plan[0]?.connections ?? null, replayRecordsPerSecond: plan[0]?.replay ?? null };
   }
 
   private async evaluate(partnerIds: string[], initial: boolean): Promise<void> {
     const changes: Array<{ key: string; value: string; signature: string }> = [];
     for (const id of partnerIds) {
       const quota = await this.current(id);
-      const signature = `${quota.state}/${quota.period}/${quota.limit}`;
+      const signature = `${quota.state}/${quota.period}/${quota.limit}/${quota.maxConnections}/${quota.replayRecordsPerSecond}`;
       // Published on a change of state, period or limit (and once at start-up).
       if (!initial && this.published.get(id) === signature) continue;
       changes.push({ key: id, value: JSON.stringify(quota), signature });
