@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { OnModuleInit } from '@nestjs/common';
+import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Server, Socket } from 'socket.io';
 import { SocketEvent, TopicName, Topics, isIsoTimestamp, isJsonObject } from '@streamgate/contracts';
 import type { DeliveredRecord, PartitionPositions } from '@streamgate/contracts';
@@ -26,7 +26,14 @@ interface Subscription {
   id: string;
   ref: GroupRef;
   filter?: string;
+  /** Set while the subscription is off live delivery: where it resumes from. */
+  lagging?: PartitionPositions;
+  /** A catch-up (resume or lag recovery) is running. */
+  catchingUp?: boolean;
 }
+
+/** Records sent per step of a catch-up before checking the socket's buffer. */
+const CATCH_UP_CHUNK = 500;
 
 interface SocketState {
   principal: Principal;
@@ -60,7 +67,7 @@ export type RevokeReason = 'KEY_REVOKED' | 'ENTITLEMENT_REVOKED' | 'STREAM_DELET
  * entitlement groups, and the live enforcement of revocations from the control topics.
  */
 @Injectable()
-export class DeliveryHub implements OnModuleInit, AccessListener {
+export class DeliveryHub implements OnModuleInit, OnModuleDestroy, AccessListener {
   private readonly logger = new Logger(DeliveryHub.name);
   private server?: Server;
   readonly positions = new Positions();
@@ -83,6 +90,9 @@ export class DeliveryHub implements OnModuleInit, AccessListener {
   private readonly groupsGauge = this.metrics.gauge('streamgate_delivery_groups', 'Delivery groups (stream, policy, filter, mode)');
 
   private readonly catchUps = this.metrics.counter('streamgate_delivery_catch_up_records_total', 'Records sent by resumes, per source', ['source']);
+  private readonly lags = this.metrics.counter('streamgate_delivery_lagging_total', 'Subscriptions taken off live delivery for a full output buffer');
+  private readonly bufferedGauge = this.metrics.gauge('streamgate_delivery_buffered_bytes', 'Output bytes waiting in socket buffers', ['kind']);
+  private lagTimer?: NodeJS.Timeout;
 
   constructor(
     @Inject(DELIVERY_CONFIG) private readonly config: DeliveryConfig,
@@ -98,6 +108,54 @@ export class DeliveryHub implements OnModuleInit, AccessListener {
 
   onModuleInit(): void {
     this.access.listen(this);
+    this.lagTimer = setInterval(() => this.checkBuffers(), 50);
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.lagTimer);
+  }
+
+  /**
+   * Slow consumers: a socket whose unread output passes MAX_SOCKET_BUFFER_BYTES leaves live
+   * delivery (`lag`), so it cannot grow the server's memory or slow the others; once it has
+   * drained to a quarter of the bound it catches up from the recent window or Kafka, paced by
+   * its own reading, and rejoins live delivery.
+   */
+  private checkBuffers(): void {
+    let total = 0;
+    let largest = 0;
+    for (const socket of this.sockets.values()) {
+      const state = stateOf(socket);
+      if (!state || state.subscriptions.size === 0) continue;
+      const buffered = bufferedBytes(socket);
+      total += buffered;
+      largest = Math.max(largest, buffered);
+      if (buffered > this.config.MAX_SOCKET_BUFFER_BYTES) {
+        for (const subscription of state.subscriptions.values()) if (!subscription.lagging && !subscription.catchingUp) this.lag(socket, subscription, buffered);
+      } else if (buffered < this.config.MAX_SOCKET_BUFFER_BYTES / 4) {
+        for (const subscription of state.subscriptions.values()) if (subscription.lagging && !subscription.catchingUp) void this.recover(socket, state, subscription);
+      }
+    }
+    this.bufferedGauge.set({ kind: 'total' }, total);
+    this.bufferedGauge.set({ kind: 'largest' }, largest);
+  }
+
+  private lag(socket: Socket, subscription: Subscription, buffered: number): void {
+    // Everything up to the rooms' current positions is already in this socket's buffer.
+    subscription.lagging = this.positions.snapshot();
+    void socket.leave(subscription.ref.room);
+    this.lags.inc();
+    socket.emit(SocketEvent.Lag, { stream: subscription.ref.stream, behind: queuedPackets(socket), bufferedBytes: buffered });
+  }
+
+  private async recover(socket: Socket, state: SocketState, subscription: Subscription): Promise<void> {
+    const since = subscription.lagging as PartitionPositions;
+    try {
+      await this.catchUp(socket, state, subscription, since);
+      subscription.lagging = undefined;
+    } catch (error) {
+      this.logger.warn({ msg: 'lag recovery failed; retrying', socket: socket.id, error: (error as Error).message });
+    }
   }
 
   attach(server: Server): void {
@@ -199,45 +257,87 @@ export class DeliveryHub implements OnModuleInit, AccessListener {
     const ends = await fetchEndOffsets(this.admin, this.topic);
     const low = new Map(ends.map((e) => [e.partition, Number(e.low)]));
     const start = 'time' in since ? await this.positionsAt(String(since.time)) : since;
-    // lastSent[p]: the last offset of p this subscription has (been sent or was given).
-    const lastSent = new Map<number, number>();
     let recovered = true;
     for (const [partition, earliest] of low) {
       const given = start[String(partition)];
-      if (given === undefined) continue;
-      if (given + 1 < earliest) recovered = false;
-      lastSent.set(partition, Math.max(given, earliest - 1));
+      if (given !== undefined && given + 1 < earliest) recovered = false;
     }
-    const member = this.member(state, subscription.ref.stream, subscription.id);
-    const send = (partition: number, records: DeliveredRecord[], source: 'window' | 'kafka') => {
-      const views = this.groups.viewFor(subscription.ref, member, partition, records);
-      if (views.length === 0) return;
-      if (subscription.ref.batch) socket.emit(SocketEvent.Records, views);
-      else for (const view of views) socket.emit(SocketEvent.Record, view);
-      this.catchUps.inc({ source }, views.length);
-    };
-    for (let round = 0; ; round++) {
-      const live = this.positions.snapshot();
-      const gaps: Range[] = [];
-      for (const [partition, after] of lastSent) {
-        const end = live[String(partition)] ?? -1;
-        if (after >= end || this.window.since(partition, after) !== undefined) continue;
-        gaps.push({ partition, from: after + 1, to: this.window.earliest(partition) ?? end + 1 });
-      }
-      if (gaps.length === 0) break;
-      if (round >= 5 || state.subscriptions.get(subscription.ref.stream) !== subscription) throw new SubscriptionException(SubscriptionErrorCode.InvalidRequest, 'the catch-up could not reach live delivery; subscribe again');
-      await readRanges(this.kafka, this.topic, `${this.topics.prefix}streamgate.delivery.catch-up`, gaps, (partition, records, lastOffset) => {
-        send(partition, records, 'kafka');
-        lastSent.set(partition, lastOffset);
-      });
-    }
-    // From here to the join, nothing yields: the window is exactly what was pushed live so far.
-    if (state.subscriptions.get(subscription.ref.stream) !== subscription) throw new SubscriptionException(SubscriptionErrorCode.NotSubscribed, 'unsubscribed during the catch-up');
-    for (const [partition, after] of lastSent) send(partition, this.window.since(partition, after) ?? [], 'window');
-    void socket.join(subscription.ref.room);
+    await this.catchUp(socket, state, subscription, start, low);
     const earliest: PartitionPositions = {};
     for (const [partition, first] of low) earliest[String(partition)] = first - 1;
     return { subscription: subscription.id, position: this.positions.snapshot(), recovered, ...(recovered ? {} : { earliest }) };
+  }
+
+  /**
+   * Sends the subscription everything after `since` that Kafka still holds (from Kafka where
+   * the recent window does not reach back, then from the window), through the same view as
+   * live delivery and paced by the socket's own reading, then joins the live room in the same
+   * tick as the last catch-up record: no gap and no duplicate at the hand-over.
+   */
+  private async catchUp(socket: Socket, state: SocketState, subscription: Subscription, since: PartitionPositions, low?: Map<number, number>): Promise<void> {
+    subscription.catchingUp = true;
+    try {
+      const earliest = low ?? new Map((await fetchEndOffsets(this.admin, this.topic)).map((e) => [e.partition, Number(e.low)]));
+      // lastSent[p]: the last offset of p this subscription has (been sent or was given).
+      const lastSent = new Map<number, number>();
+      for (const [partition, first] of earliest) {
+        const given = since[String(partition)];
+        if (given !== undefined) lastSent.set(partition, Math.max(given, first - 1));
+      }
+      const member = this.member(state, subscription.ref.stream, subscription.id);
+      const send = (partition: number, records: DeliveredRecord[], source: 'window' | 'kafka') => {
+        const views = this.groups.viewFor(subscription.ref, member, partition, records);
+        if (views.length === 0) return;
+        if (subscription.ref.batch) socket.emit(SocketEvent.Records, views);
+        else for (const view of views) socket.emit(SocketEvent.Record, view);
+        this.catchUps.inc({ source }, views.length);
+      };
+      const current = () => state.subscriptions.get(subscription.ref.stream) === subscription && socket.connected;
+      for (let round = 0; ; round++) {
+        if (!current()) throw new SubscriptionException(SubscriptionErrorCode.NotSubscribed, 'unsubscribed during the catch-up');
+        if (round > 10_000) throw new SubscriptionException(SubscriptionErrorCode.InvalidRequest, 'the catch-up could not reach live delivery; subscribe again');
+        const live = this.positions.snapshot();
+        const gaps: Range[] = [];
+        for (const [partition, after] of lastSent) {
+          const end = live[String(partition)] ?? -1;
+          if (after >= end || this.window.since(partition, after) !== undefined) continue;
+          gaps.push({ partition, from: after + 1, to: this.window.earliest(partition) ?? end + 1 });
+        }
+        if (gaps.length > 0) {
+          await readRanges(this.kafka, this.topic, `${this.topics.prefix}streamgate.delivery.catch-up`, gaps, async (partition, records, lastOffset) => {
+            send(partition, records, 'kafka');
+            lastSent.set(partition, lastOffset);
+            await this.drained(socket);
+          });
+          continue;
+        }
+        // Large window remainders go in paced chunks; only the last small part is sent with the join.
+        let paced = false;
+        for (const [partition, after] of lastSent) {
+          const pending = this.window.since(partition, after) ?? [];
+          if (pending.length <= CATCH_UP_CHUNK) continue;
+          const chunk = pending.slice(0, CATCH_UP_CHUNK);
+          send(partition, chunk, 'window');
+          lastSent.set(partition, offsetOf((chunk.at(-1) as DeliveredRecord).pos));
+          paced = true;
+        }
+        if (!paced) break;
+        await this.drained(socket);
+      }
+      // From here to the join, nothing yields: the window is exactly what was pushed live so far.
+      if (!current()) throw new SubscriptionException(SubscriptionErrorCode.NotSubscribed, 'unsubscribed during the catch-up');
+      for (const [partition, after] of lastSent) send(partition, this.window.since(partition, after) ?? [], 'window');
+      void socket.join(subscription.ref.room);
+    } finally {
+      subscription.catchingUp = false;
+    }
+  }
+
+  /** Resolves once the socket's unread output is under half the bound (or it is gone). */
+  private async drained(socket: Socket): Promise<void> {
+    while (socket.connected && bufferedBytes(socket) > this.config.MAX_SOCKET_BUFFER_BYTES / 2) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 
   private async positionsAt(time: string): Promise<PartitionPositions> {
@@ -357,7 +457,8 @@ export class DeliveryHub implements OnModuleInit, AccessListener {
     const ref = this.groups.join(stream, policy, filter, batch, this.member(requireState(socket), stream, subscription.id));
     this.leaveGroup(subscription, socket);
     subscription.ref = ref;
-    void socket.join(ref.room);
+    // A lagging or catching-up subscription joins its room when its catch-up ends.
+    if (!subscription.lagging && !subscription.catchingUp) void socket.join(ref.room);
   }
 
   private leaveGroup(subscription: Subscription, socket?: Socket): void {
@@ -456,4 +557,20 @@ function unindex(map: Map<string, Set<Socket>>, key: string, socket: Socket): vo
   const set = map.get(key);
   set?.delete(socket);
   if (set?.size === 0) map.delete(key);
+}
+
+/** Bytes written to a socket that its client has not taken yet (engine.io queue + WebSocket buffer). */
+function bufferedBytes(socket: Socket): number {
+  const conn = socket.conn as unknown as { writeBuffer?: Array<{ data?: unknown }>; transport?: { socket?: { bufferedAmount?: number } } };
+  let bytes = conn.transport?.socket?.bufferedAmount ?? 0;
+  for (const packet of conn.writeBuffer ?? []) bytes += typeof packet.data === 'string' ? packet.data.length : 0;
+  return bytes;
+}
+
+function queuedPackets(socket: Socket): number {
+  return (socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0;
+}
+
+function offsetOf(pos: string): number {
+  return Number(pos.slice(pos.indexOf(':') + 1));
 }

@@ -21,7 +21,7 @@ export async function readRanges(
   topic: string,
   groupPrefix: string,
   ranges: Range[],
-  onRecords: (partition: number, records: DeliveredRecord[], lastOffset: number) => void,
+  onRecords: (partition: number, records: DeliveredRecord[], lastOffset: number) => void | Promise<void>,
   timeoutMs = 120_000,
 ): Promise<void> {
   const pending = new Map(ranges.filter((r) => r.to > r.from).map((r) => [r.partition, r]));
@@ -46,7 +46,8 @@ export async function readRanges(
         const last = messages.at(-1);
         if (last) {
           const { byStream } = fanoutBatch({ partition: batch.partition, messages });
-          onRecords(batch.partition, [...byStream.values()].flat().sort((a, b) => offsetOf(a) - offsetOf(b)), Number(last.offset));
+          // Awaited: a slow subscriber slows the read instead of piling records up in memory.
+          await onRecords(batch.partition, [...byStream.values()].flat().sort((a, b) => offsetOf(a) - offsetOf(b)), Number(last.offset));
         }
         if (Number(batch.lastOffset()) >= range.to - 1) {
           pending.delete(batch.partition);
