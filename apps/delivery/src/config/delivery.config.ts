@@ -11,6 +11,7 @@ const deliveryEnv = {
   RECENT_WINDOW_BYTES: int({ default: 64 * 1024 * 1024, min: 0, description: 'records.enriched kept in memory for catch-ups, in bytes' }),
   RECENT_WINDOW_AGE: duration({ default: 5 * 60_000, description: 'how long records stay in the recent window' }),
   MAX_SOCKET_BUFFER_BYTES: int({ default: 1024 * 1024, min: 1024, description: 'output a socket may leave unread before its subscriptions lag (catch up from the log instead)' }),
+  REPLAY_RECORDS_PER_SECOND: int({ default: 5_000, min: 1, description: "replay pace per partner when its plan sets none" }),
   USAGE_WINDOW: duration({ default: 2_000, description: 'how often delivered usage is reported to usage.events' }),
   INSTANCE_ID: optionalStr('name of this delivery instance (default: host name and pid)'),
 };

@@ -4,7 +4,7 @@ import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Server, Socket } from 'socket.io';
 import { SocketEvent, TopicName, Topics, isIsoTimestamp, isJsonObject } from '@streamgate/contracts';
 import type { DeliveredRecord, PartitionPositions } from '@streamgate/contracts';
-import { EntitlementError, checkFilter, policyKey } from '@streamgate/entitlements';
+import { EntitlementError, checkFilter, compilePolicy, policyKey } from '@streamgate/entitlements';
 import { KAFKA, KAFKA_ADMIN, fetchEndOffsets } from '@streamgate/kafka';
 import type { Admin, Batch, Kafka } from '@streamgate/kafka';
 import { Metrics } from '@streamgate/service';
@@ -17,6 +17,7 @@ import { fanoutBatch } from './fanout';
 import { readRanges } from './kafka-range-reader';
 import type { Range } from './kafka-range-reader';
 import { RecentWindow } from './recent-window';
+import { preserialized } from './preserialized-parser';
 import { Positions } from './positions';
 import { SubscriptionGroups } from './subscription-groups';
 import type { GroupRef } from './subscription-groups';
@@ -51,6 +52,16 @@ export interface ConnectionUsage {
   keyIds: string[];
   connectionSeconds: number;
   peakConnections: number;
+}
+
+/** Records replayed per replay since the last drain, for usage events (`recordsReplayed`). */
+export interface ReplayUsage {
+  replayId: string;
+  partnerId: string;
+  keyId: string;
+  stream: string;
+  records: number;
+  bytes: number;
 }
 
 export interface SubscribeResult {
@@ -93,6 +104,10 @@ export class DeliveryHub implements OnModuleInit, OnModuleDestroy, AccessListene
   private readonly lags = this.metrics.counter('streamgate_delivery_lagging_total', 'Subscriptions taken off live delivery for a full output buffer');
   private readonly bufferedGauge = this.metrics.gauge('streamgate_delivery_buffered_bytes', 'Output bytes waiting in socket buffers', ['kind']);
   private lagTimer?: NodeJS.Timeout;
+  private readonly replays = new Map<string, ReplayUsage>();
+  /** Per partner: when its replay pace allows the next record (shared by all its replays). */
+  private readonly replayClock = new Map<string, number>();
+  private readonly replayed = this.metrics.counter('streamgate_delivery_replayed_records_total', 'Records sent by replays');
 
   constructor(
     @Inject(DELIVERY_CONFIG) private readonly config: DeliveryConfig,
@@ -402,6 +417,90 @@ export class DeliveryHub implements OnModuleInit, OnModuleDestroy, AccessListene
         for (const stream of [...requireState(socket).subscriptions.keys()]) this.revoke(socket, stream, 'QUOTA_EXCEEDED');
       } else this.warnIfSoft(socket);
     }
+  }
+
+  /**
+   * The replay lane: the retained records of [from, to) (Kafka timestamps of records.enriched)
+   * through the same entitlement view as live delivery plus the request's filter, marked
+   * `replay: true`, paced per partner by its plan and by the socket's own reading, then
+   * `replay-end`. It runs beside live delivery and never holds it up: it yields between chunks.
+   */
+  async replay(socket: Socket, request: unknown): Promise<{ replay: string }> {
+    const state = requireState(socket);
+    if (!isJsonObject(request) || typeof request.stream !== 'string' || !isIsoTimestamp(request.from) || !isIsoTimestamp(request.to)) {
+      throw new SubscriptionException(SubscriptionErrorCode.InvalidRequest, 'replay needs { stream, from, to } with ISO-8601 times');
+    }
+    const { stream } = request;
+    const from = Date.parse(String(request.from));
+    const to = Date.parse(String(request.to));
+    if (from >= to) throw new SubscriptionException(SubscriptionErrorCode.InvalidRequest, 'from must be before to');
+    if (!this.access.hasStream(stream)) throw new SubscriptionException(SubscriptionErrorCode.UnknownStream, `no stream named ${stream}`);
+    const policy = this.access.policy(state.principal.partnerId, stream);
+    if (!policy || (state.principal.token && !state.principal.token.streams.includes(stream))) throw new SubscriptionException(SubscriptionErrorCode.NotEntitled, `not entitled to ${stream}`);
+    if (this.access.quota(state.principal.partnerId)?.state === 'hard') throw new SubscriptionException(SubscriptionErrorCode.QuotaExceeded, 'the partner is over its hard usage limit for this period');
+    if (request.filter !== undefined && typeof request.filter !== 'string') throw new SubscriptionException(SubscriptionErrorCode.InvalidFilter, 'filter must be an expression string', 0);
+    const filter = request.filter === undefined ? undefined : compileSubscriberFilter(request.filter);
+    const view = compilePolicy(policy);
+    const replayId = randomUUID();
+    const starts = await this.admin.fetchTopicOffsetsByTimestamp(this.topic, from);
+    const ends = await this.admin.fetchTopicOffsetsByTimestamp(this.topic, to);
+    const ranges: Range[] = starts.map((s) => ({ partition: s.partition, from: Number(s.offset), to: Number(ends.find((e) => e.partition === s.partition)?.offset ?? s.offset) }));
+    const usage: ReplayUsage = { replayId, partnerId: state.principal.partnerId, keyId: state.principal.keyId, stream, records: 0, bytes: 0 };
+    void (async () => {
+      let count = 0;
+      try {
+        await readRanges(this.kafka, this.topic, `${this.topics.prefix}streamgate.delivery.replay`, ranges, async (_partition, records) => {
+          for (let i = 0; i < records.length; i += 100) {
+            const out: DeliveredRecord[] = [];
+            for (const record of records.slice(i, i + 100)) {
+              if (record.stream !== stream) continue;
+              const visible = view(record);
+              if (!visible) continue;
+              const item: DeliveredRecord = { ...record, data: visible.data, meta: visible.meta, replay: true };
+              if (filter && !filter(item)) continue;
+              const json = JSON.stringify(item);
+              out.push(preserialized(item, json));
+              usage.records++;
+              usage.bytes += Buffer.byteLength(json);
+            }
+            if (!socket.connected) throw new Error('socket gone');
+            for (const item of out) socket.emit(SocketEvent.Record, item);
+            count += out.length;
+            this.replayed.inc(out.length);
+            this.replays.set(replayId, usage);
+            await this.pace(state.principal.partnerId, out.length);
+            await this.drained(socket);
+          }
+        });
+        socket.emit(SocketEvent.ReplayEnd, { stream, count });
+      } catch (error) {
+        this.logger.warn({ msg: 'replay ended early', replay: replayId, error: (error as Error).message });
+        if (socket.connected) socket.emit(SocketEvent.ReplayEnd, { stream, count, error: 'REPLAY_FAILED' });
+      }
+    })();
+    return { replay: replayId };
+  }
+
+  /** Replays' usage since the last call. */
+  drainReplays(): ReplayUsage[] {
+    const out = [...this.replays.values()].map((u) => ({ ...u }));
+    for (const usage of this.replays.values()) {
+      usage.records = 0;
+      usage.bytes = 0;
+    }
+    this.replays.clear();
+    return out.filter((u) => u.records > 0);
+  }
+
+  // A per-partner clock: n records cost n/rate seconds; the next chunk waits until they are paid.
+  private async pace(partnerId: string, records: number): Promise<void> {
+    if (records === 0) return;
+    const rate = this.access.quota(partnerId)?.replayRecordsPerSecond ?? this.config.REPLAY_RECORDS_PER_SECOND;
+    const now = Date.now();
+    const due = Math.max(now, this.replayClock.get(partnerId) ?? now) + (records / rate) * 1000;
+    this.replayClock.set(partnerId, due);
+    // Always yield, so live delivery runs between replay chunks.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - now)));
   }
 
   /** Connection time and peaks per partner since the last call; starts the next window. */

@@ -61,6 +61,11 @@ export class DeliveryGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     return this.ack(async () => ({ ok: true as const, ...(await this.hub.subscribe(socket, request)) }));
   }
 
+  @SubscribeMessage(SocketEvent.Replay)
+  replay(@ConnectedSocket() socket: Socket, @MessageBody() request: unknown) {
+    return this.ack(async () => ({ ok: true as const, ...(await this.hub.replay(socket, request)) }));
+  }
+
   @SubscribeMessage(SocketEvent.Refresh)
   async refresh(@ConnectedSocket() socket: Socket, @MessageBody() request: unknown): Promise<{ ok: true; expiresAt: string } | { ok: false; error: { code: string; message: string } }> {
     const token = typeof request === 'object' && request !== null ? (request as { token?: unknown }).token : undefined;

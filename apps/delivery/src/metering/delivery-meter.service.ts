@@ -64,6 +64,7 @@ export class DeliveryMeter implements OnApplicationBootstrap, BeforeApplicationS
         windowEnd: new Date(end),
         subscriptions: this.hub.groups.drain(),
         connections: this.hub.drainConnections(end),
+        replays: this.hub.drainReplays(),
       });
       this.windowStart = end;
       if (events.length === 0) return;

@@ -1,5 +1,5 @@
 import type { UsageEvent } from '@streamgate/contracts';
-import type { ConnectionUsage } from '../delivery/delivery-hub.service';
+import type { ConnectionUsage, ReplayUsage } from '../delivery/delivery-hub.service';
 import type { SubscriptionUsage } from '../delivery/subscription-groups';
 
 /** One window's usage reports: per subscription (records, bytes, offsets) and per partner (connections). */
@@ -9,6 +9,7 @@ export function toUsageEvents(window: {
   windowEnd: Date;
   subscriptions: SubscriptionUsage[];
   connections: ConnectionUsage[];
+  replays: ReplayUsage[];
 }): UsageEvent[] {
   const start = window.windowStart.toISOString();
   const end = window.windowEnd.toISOString();
@@ -25,6 +26,18 @@ export function toUsageEvents(window: {
       windowEnd: end,
       counters: { recordsDelivered: s.records, bytesDelivered: s.bytes },
       offsets: s.offsets,
+    });
+  }
+  for (const r of window.replays) {
+    events.push({
+      id: `replayed:${r.replayId}:${start}`,
+      partnerId: r.partnerId,
+      keyId: r.keyId,
+      stream: r.stream,
+      source: 'delivery',
+      windowStart: start,
+      windowEnd: end,
+      counters: { recordsReplayed: r.records, bytesDelivered: r.bytes },
     });
   }
   for (const c of window.connections) {
