@@ -3,25 +3,14 @@ import { join } from 'node:path';
 import type { Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import { TopicName, Topics } from '@streamgate/contracts';
-import type { UsageEvent } from '@streamgate/contracts';
+import type { UsageEvent, UsageReportRow } from '@streamgate/contracts';
 import { repoRoot, startPlatform } from '@streamgate/dev-stack';
 import type { TestPlatform } from '@streamgate/dev-stack';
 import { expectEventually, httpClient, testKafka } from '@streamgate/testing';
 import type { HttpClient } from '@streamgate/testing';
 import { connect, createStream, entitle, partnerKey, subscribeWhenReady } from './e2e-helpers';
 
-interface Row {
-  partnerId: string;
-  partnerName: string;
-  stream: string | null;
-  periodStart: string;
-  periodEnd: string;
-  recordsDelivered: number;
-  bytesDelivered: number;
-  recordsPublished: number;
-  recordsReplayed: number;
-  connectionMinutes: number;
-}
+type Row = UsageReportRow;
 
 interface Invoice {
   partnerId: string;

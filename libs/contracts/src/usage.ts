@@ -41,3 +41,17 @@ export interface QuotaState {
   /** The plan's replay pace (records per second; delivery paces replays to it). */
   replayRecordsPerSecond?: number | null;
 }
+
+/** One row of GET /v1/usage (DESIGN.md §4); periods are half-open [periodStart, periodEnd). */
+export interface UsageReportRow {
+  partnerId: string;
+  partnerName: string;
+  stream: string | null;
+  periodStart: string;
+  periodEnd: string;
+  recordsDelivered: number;
+  bytesDelivered: number;
+  recordsPublished: number;
+  recordsReplayed: number;
+  connectionMinutes: number;
+}

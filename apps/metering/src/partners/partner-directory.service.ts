@@ -22,6 +22,7 @@ export class PartnerDirectory implements OnModuleInit, OnApplicationShutdown {
   private readonly partners: ControlTable<PartnerRecord>;
   private readonly known = new Map<string, KnownPartner>();
   private writes: Promise<void> = Promise.resolve();
+  private readonly listeners: Array<(partnerId: string) => void> = [];
   readonly keys: KeyDirectory;
 
   constructor(@Inject(KAFKA) kafka: Kafka, @Inject(KAFKA_ADMIN) admin: Admin, topics: Topics, private readonly dataSource: DataSource) {
@@ -49,6 +50,11 @@ export class PartnerDirectory implements OnModuleInit, OnApplicationShutdown {
     await this.writes;
   }
 
+  /** Called after a partner's record (plan, time zone, status) changed. */
+  onChange(listener: (partnerId: string) => void): void {
+    this.listeners.push(listener);
+  }
+
   get(id: string): KnownPartner | undefined {
     return this.known.get(id);
   }
@@ -65,6 +71,7 @@ export class PartnerDirectory implements OnModuleInit, OnApplicationShutdown {
     const previous = this.known.get(id);
     const next: KnownPartner = partner ? { ...partner, deleted: false } : previous ? { ...previous, deleted: true } : { id, name: id, plan: null, timezone: 'UTC', status: 'active', deleted: true };
     this.known.set(id, next);
+    for (const listener of this.listeners) listener(id);
     this.writes = this.writes.then(() =>
       this.dataSource
         .query(

@@ -36,6 +36,8 @@ export class QuotaService implements OnApplicationBootstrap, OnApplicationShutdo
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // A new plan or time zone changes the limits and the period at once.
+    this.partners.onChange((partnerId) => this.touched([partnerId]));
     await this.evaluate(this.partners.all().filter((p) => !p.deleted).map((p) => p.id), true);
     this.sweeper = setInterval(() => this.touched(this.partners.all().filter((p) => !p.deleted).map((p) => p.id)), this.config.QUOTA_SWEEP_INTERVAL);
   }

@@ -1,23 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { UsageReportRow } from '@streamgate/contracts';
 import { ApiError } from '@streamgate/service';
 import { localDateTime, toCsv } from '../billing';
 import type { Reader } from '../auth/finance-auth.service';
 import type { UsageQuery } from './usage-query';
 
-/** One report row (DESIGN.md §4); periods are half-open [periodStart, periodEnd). */
-export interface UsageRow {
-  partnerId: string;
-  partnerName: string;
-  stream: string | null;
-  periodStart: string;
-  periodEnd: string;
-  recordsDelivered: number;
-  bytesDelivered: number;
-  recordsPublished: number;
-  recordsReplayed: number;
-  connectionMinutes: number;
-}
+export type UsageRow = UsageReportRow;
 
 interface SqlRow {
   partner_id: string;
