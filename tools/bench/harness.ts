@@ -1,0 +1,230 @@
+// `npm run bench [-- --quick]`: the pipeline (five apps, real Kafka and PostgreSQL) against a
+// bare Socket.IO relay in the same run, with open-loop producers, real socket.io-client
+// subscribers in worker processes and HdrHistogram latencies. Writes bench/results/latest.json
+// (and a dated copy), bench/results/latency.svg and the README's performance table.
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import * as hdr from 'hdr-histogram-js';
+import { Partitioners } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
+import { kafkaVersion, repoRoot, waitFor } from '@streamgate/dev-stack';
+import type { TestPlatform } from '@streamgate/dev-stack';
+import { provisionTopics } from '@streamgate/kafka';
+import { freePort } from '@streamgate/testing';
+import { log, runBench } from './bench-stack';
+import { renderChart, renderTable } from './report';
+import type { BenchResults, ScenarioResult } from './report';
+
+const QUICK = process.argv.includes('--quick');
+const SECONDS = QUICK ? 8 : 20;
+const PAD = 'x'.repeat(1_000);
+
+interface Target {
+  name: 'pipeline' | 'bare';
+  url: string;
+  topic: string;
+  auth: Record<string, string>;
+  subscribe: Record<string, unknown>;
+  pids: () => number[];
+}
+
+/** utime + stime of processes, in seconds (Linux /proc). */
+function cpuSeconds(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // process gone
+    }
+  }
+  return ticks / 100;
+}
+
+async function startWorkers(target: Target, subscribers: number, subscribe: Record<string, unknown>): Promise<ChildProcess[]> {
+  const perWorker = 25;
+  const workers: ChildProcess[] = [];
+  for (let left = subscribers; left > 0; left -= perWorker) {
+    const config = { url: target.url, sockets: Math.min(perWorker, left), auth: target.auth, subscribe };
+    const worker = fork(join(__dirname, 'subscriber-worker.js'), [JSON.stringify(config)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    await new Promise<void>((resolve, reject) => {
+      worker.once('message', (m: { type: string; message?: string }) => (m.type === 'ready' ? resolve() : reject(new Error(m.message))));
+      worker.once('exit', (code) => reject(new Error(`subscriber worker exited ${code}`)));
+    });
+    workers.push(worker);
+  }
+  return workers;
+}
+
+async function collect(workers: ChildProcess[]): Promise<{ received: number; histogram: hdr.Histogram }> {
+  const merged = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: 3 });
+  let received = 0;
+  for (const worker of workers) {
+    const report = await new Promise<{ received: number; histogram: string }>((resolve) => {
+      worker.once('message', (m: { type: string; received: number; histogram: string }) => resolve(m));
+      worker.send({ type: 'report' });
+    });
+    received += report.received;
+    merged.add(hdr.decodeFromCompressedBase64(report.histogram));
+  }
+  return { received, histogram: merged };
+}
+
+/** Open loop: records carry their scheduled send time; a generator more than 100 ms behind invalidates the run. */
+async function generate(producer: Producer, topic: string, rate: number, seconds: number): Promise<{ sent: number; valid: boolean }> {
+  const total = rate * seconds;
+  const start = Date.now();
+  let sent = 0;
+  let valid = true;
+  // Up to four sends in flight, so the generator is not paced by one acknowledgement at a time.
+  const inFlight = new Set<Promise<unknown>>();
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((Date.now() - start) / 1000) * rate));
+    const messages: Array<{ key: string; value: string }> = [];
+    for (; sent < due; sent++) messages.push({ key: `k${sent % 64}`, value: JSON.stringify({ sentAt: start + (sent / rate) * 1000, i: sent, pad: PAD }) });
+    if (messages.length > 0) {
+      const send: Promise<unknown> = producer.send({ topic, acks: -1, messages }).finally(() => inFlight.delete(send));
+      inFlight.add(send);
+      if (inFlight.size >= 4) await Promise.race(inFlight);
+    }
+    if (Date.now() - start - (sent / rate) * 1000 > 100) valid = false;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  await Promise.all(inFlight);
+  return { sent, valid };
+}
+
+async function scenario(label: string, target: Target, producer: Producer, rate: number, subscribers: number, extra: Record<string, unknown> = {}): Promise<ScenarioResult> {
+  const workers = await startWorkers(target, subscribers, { ...target.subscribe, ...extra });
+  try {
+    // Warm-up second, not measured.
+    await generate(producer, target.topic, rate, 1);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    for (const worker of workers) worker.send({ type: 'reset' });
+    const cpuBefore = cpuSeconds(target.pids());
+    const { sent, valid } = await generate(producer, target.topic, rate, SECONDS);
+    const expected = sent * subscribers;
+    let last = { received: 0, histogram: hdr.build() };
+    await waitFor(`${label} deliveries`, async () => {
+      last = await collect(workers);
+      return last.received >= expected;
+    }, { timeoutMs: 10_000, intervalMs: 500 }).catch(() => undefined);
+    const cpu = cpuSeconds(target.pids()) - cpuBefore;
+    const h = last.histogram;
+    const result: ScenarioResult = {
+      label,
+      target: target.name,
+      rate,
+      subscribers,
+      seconds: SECONDS,
+      recordsIn: sent,
+      deliveriesOut: last.received,
+      lost: Math.max(0, expected - last.received),
+      deliveriesPerSecond: Math.round(last.received / SECONDS),
+      latencyMs: { p50: h.getValueAtPercentile(50), p90: h.getValueAtPercentile(90), p99: h.getValueAtPercentile(99), p999: h.getValueAtPercentile(99.9), max: h.maxValue },
+      cpuSecondsPer1000Deliveries: last.received > 0 ? +((cpu / last.received) * 1000).toFixed(4) : null,
+      valid,
+    };
+    log(`${label} [${target.name}] ${rate}/s x ${subscribers}: p99 ${result.latencyMs.p99} ms, lost ${result.lost}, cpu/1000 ${result.cpuSecondsPer1000Deliveries}${valid ? '' : ' (generator fell behind: invalid)'}`);
+    return result;
+  } finally {
+    for (const worker of workers) worker.send({ type: 'stop' });
+  }
+}
+
+/** Raises the rate step by step until p99 > 1 s, deliveries are lost or the generator falls behind. */
+async function maxThroughput(target: Target, producer: Producer): Promise<{ steps: ScenarioResult[]; maxRate: number }> {
+  const steps: ScenarioResult[] = [];
+  let maxRate = 0;
+  for (const rate of QUICK ? [1_000, 2_000, 4_000, 8_000] : [1_000, 2_000, 3_000, 4_000, 6_000, 8_000, 12_000, 16_000]) {
+    const result = await scenario('a: max throughput', target, producer, rate, 10);
+    steps.push(result);
+    if (!result.valid || result.lost > result.recordsIn * 10 * 0.001 || result.latencyMs.p99 > 1_000) break;
+    maxRate = rate;
+  }
+  return { steps, maxRate };
+}
+
+async function setUpPipeline(platform: TestPlatform, topics: { source(stream: string): string }): Promise<Target> {
+  await platform.admin.post('/v1/streams', { name: 'bench' });
+  const partner = (await platform.admin.post<{ id: string }>('/v1/partners', { name: 'Bench' })).body;
+  const key = (await platform.admin.post<{ key: string }>(`/v1/partners/${partner.id}/keys`, { scopes: ['subscribe'] })).body.key;
+  await platform.admin.put(`/v1/partners/${partner.id}/entitlements/bench`, {});
+  await waitFor('the pipeline to know the key', async () => (await fetch(`${platform.url('delivery')}/health`)).ok, { timeoutMs: 10_000 });
+  return {
+    name: 'pipeline',
+    url: platform.url('delivery'),
+    topic: topics.source('bench'),
+    auth: { apiKey: key },
+    subscribe: { stream: 'bench' },
+    pids: () => Object.values(platform.apps).map((a) => a.pid ?? 0),
+  };
+}
+
+async function startBareRelay(kafka: Kafka, prefix: string): Promise<{ target: Target; stop: () => void }> {
+  const topic = `${prefix}bench.bare`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await provisionTopics(admin, [{ topic, partitions: 6, compacted: false }]);
+  await admin.disconnect();
+  const port = await freePort();
+  const relay = fork(join(__dirname, 'bare-relay.js'), [String(port), topic, `${prefix}bench.bare`], { env: process.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  await new Promise<void>((resolve) => relay.once('message', () => resolve()));
+  return {
+    target: { name: 'bare', url: `http://127.0.0.1:${port}`, topic, auth: {}, subscribe: { stream: 'bench' }, pids: () => [relay.pid ?? 0] },
+    stop: () => relay.kill('SIGTERM'),
+  };
+}
+
+runBench(['access-control', 'ingest', 'enrichment', 'delivery', 'metering'], async ({ kafka, platform, topics }) => {
+  const pipeline = await setUpPipeline(platform, topics);
+  const bare = await startBareRelay(kafka, platform.prefix);
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  try {
+    const scenarios: ScenarioResult[] = [];
+    // Warm both up (JIT, connections, first fetches); reported in the log only.
+    await scenario('warm-up', pipeline, producer, 1_000, 10);
+    await scenario('warm-up', bare.target, producer, 1_000, 10);
+    const latencyPipeline = await scenario('b: latency 1000/s x 10', pipeline, producer, 1_000, 10);
+    const latencyBare = await scenario('b: latency 1000/s x 10', bare.target, producer, 1_000, 10);
+    scenarios.push(latencyPipeline, latencyBare);
+    scenarios.push(await scenario('b: latency 100/s x 100', pipeline, producer, 100, 100));
+    scenarios.push(await scenario('b: latency 100/s x 100', bare.target, producer, 100, 100));
+    scenarios.push(await scenario('e: batch 1000/s x 10', pipeline, producer, 1_000, 10, { batch: true }));
+    if (!QUICK) scenarios.push(await scenario('c: fan-out 20/s x 2000', pipeline, producer, 20, 2_000));
+    const throughputPipeline = await maxThroughput(pipeline, producer);
+    const throughputBare = await maxThroughput(bare.target, producer);
+    scenarios.push(...throughputPipeline.steps, ...throughputBare.steps);
+    const results: BenchResults = {
+      date: new Date().toISOString(),
+      mode: QUICK ? 'quick' : 'full',
+      machine: { cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, kafka: kafkaVersion() },
+      maxThroughput: { pipelineRecordsPerSecond: throughputPipeline.maxRate, bareRecordsPerSecond: throughputBare.maxRate, subscribers: 10 },
+      scenarios,
+      ratios: {
+        throughput: +(throughputPipeline.maxRate / Math.max(1, throughputBare.maxRate)).toFixed(2),
+        p99Latency: +(latencyPipeline.latencyMs.p99 / Math.max(1, latencyBare.latencyMs.p99)).toFixed(2),
+        cpuPerRecord: +((latencyPipeline.cpuSecondsPer1000Deliveries ?? 0) / Math.max(1e-9, latencyBare.cpuSecondsPer1000Deliveries ?? 0)).toFixed(2),
+      },
+    };
+    const dir = join(repoRoot(), 'bench', 'results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(join(dir, `${results.date.slice(0, 10)}-${results.mode}.json`), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(join(dir, 'latency.svg'), renderChart(results));
+    const readme = join(repoRoot(), 'README.md');
+    const text = readFileSync(readme, 'utf8');
+    const start = text.indexOf('<!-- bench:start -->');
+    const end = text.indexOf('<!-- bench:end -->');
+    if (start >= 0 && end > start) writeFileSync(readme, `${text.slice(0, start)}<!-- bench:start -->\n${renderTable(results)}\n${text.slice(end)}`);
+    return results.ratios;
+  } finally {
+    await producer.disconnect();
+    bare.stop();
+  }
+});

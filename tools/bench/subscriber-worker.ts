@@ -1,0 +1,60 @@
+// A benchmark subscriber process: opens N real socket.io-client connections, subscribes, and
+// records latency = receive time − the record's scheduled send time in an HdrHistogram, sent
+// to the parent (encoded) when told to stop. Config comes as JSON in argv[2].
+import * as hdr from 'hdr-histogram-js';
+import { io } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+
+interface WorkerConfig {
+  url: string;
+  sockets: number;
+  auth: Record<string, string>;
+  subscribe: Record<string, unknown>;
+}
+
+const config = JSON.parse(process.argv[2] ?? '{}') as WorkerConfig;
+const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: 3 });
+let received = 0;
+
+function record(data: { sentAt?: number } | undefined, now: number): void {
+  if (typeof data?.sentAt !== 'number') return;
+  received++;
+  histogram.recordValue(Math.max(1, now - data.sentAt));
+}
+
+async function open(): Promise<Socket> {
+  const socket = io(config.url, { auth: config.auth, transports: ['websocket'], reconnection: false, timeout: 30_000 });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  socket.on('record', (r: { data?: { sentAt?: number } }) => record(r.data, Date.now()));
+  socket.on('records', (list: Array<{ data?: { sentAt?: number } }>) => {
+    const now = Date.now();
+    for (const r of list) record(r.data, now);
+  });
+  const ack = (await socket.timeout(60_000).emitWithAck('subscribe', config.subscribe)) as { ok: boolean };
+  if (!ack.ok) throw new Error(`subscribe refused: ${JSON.stringify(ack)}`);
+  return socket;
+}
+
+async function main(): Promise<void> {
+  const sockets = await Promise.all(Array.from({ length: config.sockets }, open));
+  process.send?.({ type: 'ready' });
+  process.on('message', (message: { type: string }) => {
+    if (message.type === 'reset') {
+      histogram.reset();
+      received = 0;
+    }
+    if (message.type === 'report') process.send?.({ type: 'report', received, histogram: hdr.encodeIntoCompressedBase64(histogram) });
+    if (message.type === 'stop') {
+      for (const socket of sockets) socket.close();
+      process.exit(0);
+    }
+  });
+}
+
+main().catch((error: Error) => {
+  process.send?.({ type: 'error', message: error.message });
+  process.exit(1);
+});
