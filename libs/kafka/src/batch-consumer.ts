@@ -99,7 +99,11 @@ export class BatchConsumer {
     if (topics.length > 0) await consumer.subscribe({ topics, fromBeginning });
     const context = (heartbeat: () => Promise<void>): BatchContext => ({ heartbeat, isStopping: () => this.stopping });
     await consumer.run({
-      autoCommit: false,
+      // Offsets are resolved only after the handler (and so its writes) succeeded; kafkajs commits
+      // resolved offsets in the background and on a clean shutdown. A crash re-delivers at most
+      // the last second of batches: at-least-once, without a commit round trip per batch.
+      autoCommit: commit,
+      autoCommitInterval: 1_000,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => {
@@ -111,9 +115,6 @@ export class BatchConsumer {
         const offset = (BigInt(last) + 1n).toString();
         this.next.set(`${batch.topic}:${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset });
         resolveOffset(last);
-        if (commit) {
-          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset }]);
-        }
       },
     });
     for (const position of options.seek ?? []) consumer.seek(position);
