@@ -16,8 +16,9 @@ export interface BatchConsumerOptions {
   /** Where a group without committed offsets starts. */
   fromBeginning: boolean;
   /**
-   * Commit `lastOffset + 1` after each handled batch (at-least-once). Off for consumers that
-   * keep no group position, such as delivery instances that each read the whole topic.
+   * Commit the group position (at-least-once): a batch's offset is resolved once its handler
+   * succeeded, and resolved offsets are committed every second and at a clean stop. Off for
+   * consumers that keep no group position, such as delivery instances reading the whole topic.
    */
   commit?: boolean;
   partitionsConsumedConcurrently?: number;
