@@ -24,7 +24,7 @@ export interface BenchContext {
 }
 
 /** Runs a benchmark on the local stack (or KAFKA_BROKERS / DATABASE_URL), prints its JSON result, stops what it started. */
-export function runBench(apps: AppName[], bench: (context: BenchContext) => Promise<unknown>, env: NodeJS.ProcessEnv = {}): void {
+export function runBench(apps: AppName[], bench: (context: BenchContext) => Promise<unknown>, env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): void {
   const main = async () => {
     const broker = process.env.KAFKA_BROKERS ? undefined : await ensureKafka({ log });
     const postgres = process.env.DATABASE_URL ? undefined : await ensurePostgres({ log, database: 'streamgate_bench' });
@@ -33,7 +33,7 @@ export function runBench(apps: AppName[], bench: (context: BenchContext) => Prom
     const brokers = (process.env.KAFKA_BROKERS as string).split(',');
     await provisionContractTopics(brokers, '');
     const kafka = new Kafka({ clientId: 'bench', brokers, logLevel: logLevel.ERROR });
-    const platform = await startPlatform({ apps, env });
+    const platform = await startPlatform({ apps, env, nodeArgs });
     try {
       console.log(JSON.stringify(await bench({ kafka, platform, topics: new Topics(platform.prefix) }), null, 2));
     } finally {

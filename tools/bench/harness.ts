@@ -180,6 +180,9 @@ async function startBareRelay(kafka: Kafka, prefix: string): Promise<{ target: T
   };
 }
 
+// `--profile DIR`: the apps write V8 CPU profiles there (node --cpu-prof) when they stop.
+const PROFILE_DIR = process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : undefined;
+
 runBench(['access-control', 'ingest', 'enrichment', 'delivery', 'metering'], async ({ kafka, platform, topics }) => {
   const pipeline = await setUpPipeline(platform, topics);
   const bare = await startBareRelay(kafka, platform.prefix);
@@ -227,4 +230,4 @@ runBench(['access-control', 'ingest', 'enrichment', 'delivery', 'metering'], asy
     await producer.disconnect();
     bare.stop();
   }
-});
+}, {}, PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []);

@@ -13,6 +13,8 @@ export interface AppProcessOptions {
   port?: number;
   /** Where stdout/stderr go: a file path, or 'inherit' to prefix lines onto ours. */
   output: string | 'inherit';
+  /** Extra Node.js flags, e.g. --cpu-prof for the benchmark's profiling runs. */
+  nodeArgs?: string[];
 }
 
 /** One app running as its own Node.js process from dist/, the way production runs it. */
@@ -46,7 +48,7 @@ export class AppProcess {
   async start(timeoutMs = 60_000): Promise<void> {
     const entry = AppProcess.entryPoint(this.app);
     if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build first`);
-    const child = spawn(process.execPath, ['--enable-source-maps', entry], {
+    const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), '--enable-source-maps', entry], {
       env: { ...this.options.env, PORT: String(this.port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -89,9 +91,11 @@ export class AppProcess {
       child.stdout?.on('data', forward);
       child.stderr?.on('data', forward);
     } else {
+      // Both streams go into one file: neither may end it, the exit does.
       const file = createWriteStream(this.options.output, { flags: 'a' });
-      child.stdout?.pipe(file);
-      child.stderr?.pipe(file);
+      child.stdout?.pipe(file, { end: false });
+      child.stderr?.pipe(file, { end: false });
+      child.once('close', () => file.end());
     }
   }
 }

@@ -25,7 +25,7 @@ export interface TestPlatform {
  * The five apps as processes from dist/, as `npm start` runs them, on free ports, with a
  * topic prefix and a database of their own so tests can run side by side.
  */
-export async function startPlatform(options: { apps?: AppName[]; env?: NodeJS.ProcessEnv } = {}): Promise<TestPlatform> {
+export async function startPlatform(options: { apps?: AppName[]; env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}): Promise<TestPlatform> {
   const prefix = `${uniqueName('e2e')}.`;
   await provisionContractTopics(testKafkaBrokers(), prefix);
   const databaseUrl = await createTestDatabase();
@@ -46,7 +46,7 @@ export async function startPlatform(options: { apps?: AppName[]; env?: NodeJS.Pr
   const names = options.apps ?? APP_NAMES;
   const apps = {} as Record<AppName, AppProcess>;
   for (const app of names) {
-    apps[app] = new AppProcess({ app, env, port: await freePort(), output: join(logDir, `${app}.log`) });
+    apps[app] = new AppProcess({ app, env, port: await freePort(), output: join(logDir, `${app}.log`), nodeArgs: options.nodeArgs });
   }
   const running = Object.values(apps);
   try {
