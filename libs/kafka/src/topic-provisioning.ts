@@ -12,7 +12,7 @@ export async function provisionTopics(admin: Admin, specs: TopicSpec[], options:
     // kafkajs's own waitForLeaders gives up when a broker does not know a brand-new topic yet
     // (UNKNOWN_TOPIC_OR_PARTITION), which KRaft answers for a moment under load; poll instead.
     await admin.createTopics({ topics: missing.map(toTopicConfig), waitForLeaders: false });
-    await waitForLeaders(admin, missing.map((s) => s.topic));
+    await waitForLeaders(admin, missing.map((s) => s.topic), 30_000, new Map(missing.map((s) => [s.topic, s.partitions])));
   }
   const present = specs.filter((s) => existing.has(s.topic));
   if (present.length > 0 && options.grow !== false) {
@@ -22,6 +22,7 @@ export async function provisionTopics(admin: Admin, specs: TopicSpec[], options:
       .filter((t) => t.have < t.want);
     if (grow.length > 0) {
       await admin.createPartitions({ topicPartitions: grow.map((g) => ({ topic: g.topic, count: g.want })) });
+      await waitForLeaders(admin, grow.map((g) => g.topic), 30_000, new Map(grow.map((g) => [g.topic, g.want])));
     }
   }
   return { created: missing.map((s) => s.topic) };
@@ -36,13 +37,17 @@ function toTopicConfig(spec: TopicSpec): ITopicConfig {
   return { topic: spec.topic, numPartitions: spec.partitions, replicationFactor: -1, configEntries };
 }
 
-/** Resolves once every partition of the topics has a leader (polls metadata, 30 s at most). */
-export async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+/**
+ * Resolves once every partition of the topics has a leader, and each topic has at least the
+ * partitions `expected` names (metadata lags a creation for a moment; polls, 30 s at most).
+ */
+export async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000, expected = new Map<string, number>()): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       const { topics: found } = await admin.fetchTopicMetadata({ topics });
-      if (found.length === topics.length && found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      const ready = (t: (typeof found)[number]) => t.partitions.length >= (expected.get(t.name) ?? 1) && t.partitions.every((p) => p.leader >= 0);
+      if (found.length === topics.length && found.every(ready)) return;
     } catch (error) {
       if (Date.now() > deadline) throw error;
     }
