@@ -49,7 +49,8 @@ describe('many delivery instances, failover with the partner SDK, long-polling',
     const recovered: boolean[] = [];
     const client = new StreamgateClient({ urls: [platform.url('delivery'), second.url], apiKey: key, reconnectDelayMs: 200 });
     await expectEventually(() => client.connect(), { timeoutMs: 15_000 });
-    await client.subscribe('orders', { record: (r) => received.push(r), recovered: (ok) => recovered.push(ok) });
+    // Delivery learns the stream and the entitlement from the control topics a moment later.
+    await expectEventually(() => client.subscribe('orders', { record: (r) => received.push(r), recovered: (ok) => recovered.push(ok) }), { timeoutMs: 15_000 });
     await expectEventually(async () => {
       await produce(1);
       expect(received.length).toBeGreaterThan(0);

@@ -158,7 +158,8 @@ describe('exact metering (five app processes)', () => {
       missing += value.records - meteredNow;
     }
     process.stdout.write(`delivery SIGKILL: ${during} deliveries during the crash phase, ${missing} delivered but not metered (under-count only; bound: one USAGE_WINDOW of deliveries)\n`);
-    expect(missing).toBeGreaterThan(0);
+    // Usually > 0 (the window in progress dies with the process), 0 when the kill lands right after a report.
+    expect(missing).toBeGreaterThanOrEqual(0);
     expect(missing).toBeLessThan(during);
     await platform.apps.delivery.start();
   });

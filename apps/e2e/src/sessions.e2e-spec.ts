@@ -99,7 +99,7 @@ describe('sessions: connection limits and token refresh', () => {
       },
     });
     await expectEventually(() => client.connect());
-    await client.subscribe('feed', { record: (r) => received.push(r) });
+    await expectEventually(() => client.subscribe('feed', { record: (r) => received.push(r) }));
     await expectEventually(() => expect(minted).toBeGreaterThanOrEqual(3), { timeoutMs: 15_000, intervalMs: 250 });
     await produce('sdk-after-refreshes');
     await expectEventually(() => expect(received.map((r) => r.id)).toContain('sdk-after-refreshes'));

@@ -76,10 +76,16 @@ export class StreamgateClient {
     return positions && { ...positions };
   }
 
+  /** Rejects with the server's error (e.g. NOT_ENTITLED) when the first subscription is refused. */
   async subscribe(stream: string, handlers: StreamHandlers, options: SubscribeOptions = {}): Promise<void> {
     const state: StreamState = { options, handlers, positions: undefined, seen: new Set(), order: [] };
     this.streams.set(stream, state);
-    if (this.socket?.connected) await this.sendSubscribe(stream, state);
+    if (!this.socket?.connected) return;
+    const error = await this.sendSubscribe(stream, state);
+    if (error) {
+      this.streams.delete(stream);
+      throw Object.assign(new Error(`${error.code}: ${error.message}`), { code: error.code });
+    }
   }
 
   async unsubscribe(stream: string): Promise<void> {
@@ -134,7 +140,8 @@ export class StreamgateClient {
     }, this.options.reconnectDelayMs ?? 500);
   }
 
-  private async sendSubscribe(stream: string, state: StreamState): Promise<void> {
+  /** Returns the refusal, if any; resubscriptions after a reconnect report it to `error`. */
+  private async sendSubscribe(stream: string, state: StreamState): Promise<ErrorBody | undefined> {
     const since = state.positions ?? state.options.since;
     const ack = (await this.socket?.timeout(60_000).emitWithAck(SocketEvent.Subscribe, {
       stream,
@@ -144,12 +151,13 @@ export class StreamgateClient {
     })) as SubscribeAck;
     if (!ack.ok) {
       state.handlers.error?.(ack.error);
-      return;
+      return ack.error;
     }
     // Positions from the ack cover every partition; records move them on.
     state.positions = { ...ack.position, ...(state.positions ?? {}) };
     for (const [partition, offset] of Object.entries(ack.position)) state.positions[partition] = Math.max(state.positions[partition] ?? -1, offset);
     if (since) state.handlers.recovered?.(ack.recovered ?? true, ack.earliest);
+    return undefined;
   }
 
   private deliver(record: DeliveredRecord): void {
