@@ -70,8 +70,13 @@ describe('resume (since, recovered, hand-over)', () => {
     track(positions, sub.records);
     sub.close();
 
-    // Missed while away: ~800 KB, far more than the 64 KB window.
+    // Missed while away: ~800 KB, far more than the 64 KB window; wait until delivery has read
+    // it all, so the resume has to reach back past the window into Kafka.
     await produce(3_000);
+    await expectEventually(async () => {
+      const metrics = await (await fetch(`${platform.url('delivery')}/metrics`)).text();
+      expect(Number(/streamgate_delivery_records_read_total (\d+)/.exec(metrics)?.[1] ?? 0)).toBeGreaterThanOrEqual(n);
+    }, { timeoutMs: 30_000 });
     // Keep producing during the resume, so the hand-over happens under traffic.
     const pump = setInterval(() => void produce(20), 50);
     sub = await connect(platform, { apiKey: key });

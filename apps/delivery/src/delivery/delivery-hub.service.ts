@@ -95,6 +95,7 @@ export class DeliveryHub implements OnModuleInit, OnModuleDestroy, AccessListene
   private readonly admitted = new Map<string, number>();
   private readonly delivered = this.metrics.counter('streamgate_delivery_records_total', 'Records pushed to subscriptions (one per subscription)');
   private readonly unreadable = this.metrics.counter('streamgate_delivery_unreadable_total', 'records.enriched values that were not Envelopes');
+  private readonly read = this.metrics.counter('streamgate_delivery_records_read_total', 'records.enriched records read by this instance');
   private readonly revocations = this.metrics.counter('streamgate_delivery_revocations_total', 'Subscriptions ended by a revocation', ['reason']);
   private readonly subscriptionsGauge = this.metrics.gauge('streamgate_delivery_subscriptions', 'Open subscriptions on this instance');
   private readonly socketsGauge = this.metrics.gauge('streamgate_delivery_sockets', 'Connected sockets on this instance');
@@ -376,6 +377,7 @@ export class DeliveryHub implements OnModuleInit, OnModuleDestroy, AccessListene
   /** Pushes one batch of records.enriched through the groups of its streams. */
   publish(batch: Pick<Batch, 'partition' | 'messages'>): void {
     const { byStream, all, unreadable } = fanoutBatch(batch);
+    this.read.inc(batch.messages.length);
     if (unreadable > 0) this.unreadable.inc(unreadable);
     for (const item of all) this.window.append(batch.partition, item.offset, item.record, item.bytes);
     const server = this.server;
