@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { TopicName, Topics } from '@streamgate/contracts';
-import { BatchConsumer, KAFKA } from '@streamgate/kafka';
-import type { Batch, Kafka } from '@streamgate/kafka';
+import { BatchConsumer, KAFKA, KAFKA_ADMIN } from '@streamgate/kafka';
+import type { Admin, Batch, Kafka } from '@streamgate/kafka';
 import { HealthRegistry, Metrics } from '@streamgate/service';
 import { PartnerDirectory } from '../partners/partner-directory.service';
 import { QuotaService } from '../quotas/quota.service';
@@ -24,6 +24,7 @@ export class UsageConsumer implements OnApplicationBootstrap, BeforeApplicationS
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
+    @Inject(KAFKA_ADMIN) private readonly admin: Admin,
     topics: Topics,
     private readonly usage: UsageRepository,
     private readonly partners: PartnerDirectory,
@@ -46,6 +47,14 @@ export class UsageConsumer implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    // The offsets stored with the aggregates are the truth: the group starts from them (a
+    // seek at join time alone can lose the race with kafkajs resolving committed offsets).
+    const stored = await this.usage.storedOffsets(this.groupId, this.topic);
+    if (stored.size > 0) {
+      await this.admin
+        .setOffsets({ groupId: this.groupId, topic: this.topic, partitions: [...stored].map(([partition, offset]) => ({ partition, offset })) })
+        .catch((error: Error) => this.logger.warn({ msg: 'could not move the group to the stored offsets (other members active?)', error: error.message }));
+    }
     await this.consumer.start();
   }
 
