@@ -33,11 +33,12 @@ export function runBench(apps: AppName[], bench: (context: BenchContext) => Prom
     const brokers = (process.env.KAFKA_BROKERS as string).split(',');
     await provisionContractTopics(brokers, '');
     const kafka = new Kafka({ clientId: 'bench', brokers, logLevel: logLevel.ERROR });
-    const platform = await startPlatform({ apps, env, nodeArgs });
+    let platform: TestPlatform | undefined;
     try {
+      platform = await startPlatform({ apps, env, nodeArgs });
       console.log(JSON.stringify(await bench({ kafka, platform, topics: new Topics(platform.prefix) }), null, 2));
     } finally {
-      await platform.stop();
+      await platform?.stop();
       await broker?.stop();
       await postgres?.stop();
     }
