@@ -13,6 +13,7 @@ export { ENRICH_OPS, REFERENCE_NAME_PATTERN, referenceTopicKey } from './stream-
 export type { StreamDefinition, StreamDefinitionInput, EnrichStep, LookupStep, DeriveStep, RedactStep, PickStep, OnError, ReferenceRow } from './stream-definition';
 export { KeyScope, KEY_SCOPES, API_KEY_PATTERN, parseApiKey } from './api-keys';
 export type { ApiKeyRecord, PartnerRecord } from './api-keys';
+export { parseQuotaState } from './usage';
 export type { UsageEvent, UsageCounters, QuotaState, UsageReportRow } from './usage';
 export { MASKED_VALUE } from './entitlements';
 export type { EntitlementPolicy, PartnerEntitlements } from './entitlements';

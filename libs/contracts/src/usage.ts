@@ -1,3 +1,6 @@
+import { ContractViolation } from './contract-violation';
+import { isJsonObject } from './envelope';
+
 /** Counters a usage event can carry; metering adds them up per partner, stream and minute. */
 export interface UsageCounters {
   recordsPublished?: number;
@@ -54,4 +57,13 @@ export interface UsageReportRow {
   recordsPublished: number;
   recordsReplayed: number;
   connectionMinutes: number;
+}
+
+/** Reads a control.quotas value (runtime check of the contract). */
+export function parseQuotaState(value: Buffer | string): QuotaState {
+  const parsed = JSON.parse(value.toString()) as unknown;
+  if (!isJsonObject(parsed) || !['ok', 'soft', 'hard'].includes(String(parsed.state)) || typeof parsed.period !== 'string') {
+    throw new ContractViolation('quota state', 'needs state ok|soft|hard and a period');
+  }
+  return parsed as unknown as QuotaState;
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { KeyDirectory } from '@streamgate/auth';
-import { TopicName, Topics, isJsonObject } from '@streamgate/contracts';
+import { TopicName, Topics, isJsonObject, parseQuotaState } from '@streamgate/contracts';
 import type { EntitlementPolicy, PartnerEntitlements, QuotaState } from '@streamgate/contracts';
 import { ControlTable, KAFKA, KAFKA_ADMIN } from '@streamgate/kafka';
 import type { Admin, Kafka } from '@streamgate/kafka';
@@ -50,7 +50,7 @@ export class AccessDirectory implements OnModuleInit, OnApplicationShutdown {
     this.quotas = new ControlTable(kafka, admin, {
       topic: topics.name(TopicName.ControlQuotas),
       groupPrefix: `${topics.prefix}streamgate.delivery.control.quotas`,
-      parse: parseQuota,
+      parse: parseQuotaState,
       onChange: (partnerId) => this.listeners.forEach((l) => l.quotaChanged(partnerId)),
       onInvalid,
     });
@@ -87,8 +87,3 @@ function parseEntitlements(value: Buffer): PartnerEntitlements {
   return parsed as unknown as PartnerEntitlements;
 }
 
-function parseQuota(value: Buffer): QuotaState {
-  const parsed = JSON.parse(value.toString('utf8')) as unknown;
-  if (!isJsonObject(parsed) || !['ok', 'soft', 'hard'].includes(String(parsed.state)) || typeof parsed.period !== 'string') throw new Error('not a quota state');
-  return parsed as unknown as QuotaState;
-}

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { KeyDirectory } from '@streamgate/auth';
-import { TopicName, Topics, isJsonObject } from '@streamgate/contracts';
+import { TopicName, Topics, parseQuotaState } from '@streamgate/contracts';
 import type { QuotaState } from '@streamgate/contracts';
 import { ControlTable, KAFKA, KAFKA_ADMIN } from '@streamgate/kafka';
 import type { Admin, Kafka } from '@streamgate/kafka';
@@ -32,11 +32,7 @@ export class CatalogService implements OnModuleInit, OnApplicationShutdown {
     this.quotas = new ControlTable(kafka, admin, {
       topic: topics.name(TopicName.ControlQuotas),
       groupPrefix: `${topics.prefix}streamgate.ingest.control.quotas`,
-      parse: (value) => {
-        const quota = JSON.parse(value.toString('utf8')) as unknown;
-        if (!isJsonObject(quota) || typeof quota.state !== 'string') throw new Error('not a quota state');
-        return quota as unknown as QuotaState;
-      },
+      parse: parseQuotaState,
     });
   }
 
