@@ -23,6 +23,12 @@ export interface BatchConsumerOptions {
   commit?: boolean;
   partitionsConsumedConcurrently?: number;
   sessionTimeout?: number;
+  /**
+   * How long the broker holds a fetch when there is nothing to read. A record that arrives
+   * ends the wait at once, so this only sets how often an idle consumer polls (and how long a
+   * seek or stop may wait for the fetch in flight). Default 500 ms.
+   */
+  maxWaitTimeInMs?: number;
   /** Called when kafkajs gives up on an error; the consumer then restarts after a backoff. */
   onCrash?: (error: Error) => void;
   /**
@@ -67,7 +73,7 @@ export class BatchConsumer {
       sessionTimeout: this.options.sessionTimeout ?? 10_000,
       heartbeatInterval: 3_000,
       allowAutoTopicCreation: false,
-      maxWaitTimeInMs: 100,
+      maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? 500,
     });
     this.consumer = consumer;
     for (const position of options.seek ?? []) {

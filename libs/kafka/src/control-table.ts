@@ -11,12 +11,19 @@ export interface ControlTableOptions<T> {
   parse(value: Buffer): T;
   onChange?(key: string, value: T | undefined): void;
   onInvalid?(key: string, error: Error): void;
+  /**
+   * The fetch wait of the reader (default 1 s): control topics are mostly idle and a change
+   * ends the wait at once, but stop() waits for the fetch in flight, so a table read once and
+   * stopped at once wants a short one.
+   */
+  maxWaitTimeInMs?: number;
 }
 
 /**
  * The latest value per key of a compacted control topic, kept in memory. Every reader reads
  * the whole topic from the beginning (a group of its own, no committed offsets), then follows
- * it live: changes made by access-control reach every app instance within the fetch wait.
+ * it live: a change made by access-control ends the readers' fetch wait, so it reaches every
+ * app instance within milliseconds.
  */
 export class ControlTable<T> {
   private readonly rows = new Map<string, T>();
@@ -33,6 +40,7 @@ export class ControlTable<T> {
       topics: [options.topic],
       fromBeginning: true,
       commit: false,
+      maxWaitTimeInMs: options.maxWaitTimeInMs ?? 1_000,
       handle: async (batch) => {
         for (const message of batch.messages) {
           const key = message.key?.toString('utf8');

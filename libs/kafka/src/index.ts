@@ -1,4 +1,5 @@
 export { createKafka, kafkaClientConfig } from './kafka-client';
+export { applyKafkajsFixes, noDelaySocketFactory } from './kafkajs-fixes';
 export { RecordProducer } from './producer';
 export { BatchConsumer } from './batch-consumer';
 export type { BatchConsumerOptions, BatchContext, BatchHandler } from './batch-consumer';

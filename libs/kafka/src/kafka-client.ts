@@ -1,9 +1,11 @@
 import { Kafka, logLevel } from 'kafkajs';
 import type { KafkaConfig, LogEntry, SASLOptions } from 'kafkajs';
 import type { KafkaEnv } from '@streamgate/config';
+import { applyKafkajsFixes, noDelaySocketFactory } from './kafkajs-fixes';
 
 /** A kafkajs client from the validated environment (brokers, TLS, SASL). */
 export function createKafka(env: KafkaEnv, clientId: string): Kafka {
+  applyKafkajsFixes();
   return new Kafka(kafkaClientConfig(env, clientId));
 }
 
@@ -18,6 +20,7 @@ export function kafkaClientConfig(env: KafkaEnv, clientId: string): KafkaConfig 
     retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 5_000 },
     logLevel: logLevel.WARN,
     logCreator: jsonLogCreator,
+    socketFactory: noDelaySocketFactory,
   };
 }
 

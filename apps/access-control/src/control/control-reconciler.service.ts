@@ -27,6 +27,8 @@ export class ControlReconciler {
       topic: this.topics.name(topic),
       groupPrefix: `${this.topics.prefix}streamgate.access-control.reconcile`,
       parse: (value) => JSON.parse(value.toString('utf8')),
+      // Read once and stopped right away: a stop waits for the fetch in flight.
+      maxWaitTimeInMs: 100,
     });
     await table.start();
     const current = new Map(table.entries());

@@ -42,6 +42,8 @@ export class IngestConsumer implements OnApplicationBootstrap, BeforeApplication
       topics: [],
       fromBeginning: true,
       partitionsConsumedConcurrently: 4,
+      // Resubscribing (a stream created or deleted) stops the consumer, which waits for the fetch in flight.
+      maxWaitTimeInMs: 100,
       handle: (batch) => this.handle(batch),
       onCrash: (error) => this.logger.error({ msg: 'consumer crashed', error: error.message }),
     });
