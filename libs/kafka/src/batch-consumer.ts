@@ -29,6 +29,8 @@ export interface BatchConsumerOptions {
    * seek or stop may wait for the fetch in flight). Default 500 ms.
    */
   maxWaitTimeInMs?: number;
+  /** Called after each handled batch with when its handling started (for lag and age metrics). */
+  observe?: (batch: Batch, startedAt: number) => void;
   /** Called when kafkajs gives up on an error; the consumer then restarts after a backoff. */
   onCrash?: (error: Error) => void;
   /**
@@ -115,7 +117,9 @@ export class BatchConsumer {
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
+        const startedAt = Date.now();
         await handle(batch, context(heartbeat));
+        this.options.observe?.(batch, startedAt);
         this.crashed = undefined;
         this.crashes = 0;
         const last = batch.lastOffset();

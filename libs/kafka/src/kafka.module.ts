@@ -6,10 +6,9 @@ import { Topics } from '@streamgate/contracts';
 import { HealthRegistry } from '@streamgate/service';
 import { createKafka } from './kafka-client';
 import { checkKafka } from './kafka-health';
+import { BatchConsumers } from './batch-consumers';
+import { KAFKA, KAFKA_ADMIN } from './kafka.tokens';
 import { RecordProducer } from './producer';
-
-export const KAFKA = Symbol('KAFKA');
-export const KAFKA_ADMIN = Symbol('KAFKA_ADMIN');
 
 /** Connects the shared producer and admin at start-up; flushes and closes them last at shutdown. */
 @Injectable()
@@ -33,7 +32,8 @@ class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
 
 /**
  * One Kafka client per app: the kafkajs client, the shared producer (acks=all), an admin
- * client and the prefixed topic names. Global, so features just inject what they use.
+ * client, the prefixed topic names and the factory of the app's batch consumers. Global, so
+ * features just inject what they use.
  */
 @Module({})
 export class KafkaModule {
@@ -47,9 +47,10 @@ export class KafkaModule {
         { provide: KAFKA_ADMIN, useValue: kafka.admin() },
         { provide: RecordProducer, useValue: new RecordProducer(kafka) },
         { provide: Topics, useValue: new Topics(env.TOPIC_PREFIX) },
+        BatchConsumers,
         KafkaLifecycle,
       ],
-      exports: [KAFKA, KAFKA_ADMIN, RecordProducer, Topics],
+      exports: [KAFKA, KAFKA_ADMIN, RecordProducer, Topics, BatchConsumers],
     };
   }
 }

@@ -1,10 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { TopicName, Topics, isJsonObject } from '@streamgate/contracts';
-import { BatchConsumer, KAFKA } from '@streamgate/kafka';
-import type { Batch, Kafka } from '@streamgate/kafka';
-import { HealthRegistry } from '@streamgate/service';
+import { BatchConsumer, BatchConsumers } from '@streamgate/kafka';
+import type { Batch } from '@streamgate/kafka';
 
 /**
  * Keeps each API key's "last used" from usage.events (ingest and delivery report the key the
@@ -16,19 +15,17 @@ export class KeyUsageConsumer implements OnApplicationBootstrap, BeforeApplicati
   private readonly consumer: BatchConsumer;
 
   constructor(
-    @Inject(KAFKA) kafka: Kafka,
     topics: Topics,
     private readonly dataSource: DataSource,
-    health: HealthRegistry,
+    consumers: BatchConsumers,
   ) {
-    this.consumer = new BatchConsumer(kafka, {
+    this.consumer = consumers.create('key-usage', {
       groupId: `${topics.prefix}streamgate.access-control.key-usage`,
       topics: [topics.name(TopicName.UsageEvents)],
       fromBeginning: false,
       handle: (batch) => this.handle(batch),
       onCrash: (error) => this.logger.error({ msg: 'consumer crashed', error: error.message }),
     });
-    health.register('consumer', () => this.consumer.check());
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -2,9 +2,8 @@ import { hostname } from 'node:os';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { TopicName, Topics } from '@streamgate/contracts';
-import { BatchConsumer, KAFKA, KAFKA_ADMIN, fetchEndOffsets } from '@streamgate/kafka';
-import type { Admin, Kafka } from '@streamgate/kafka';
-import { HealthRegistry } from '@streamgate/service';
+import { BatchConsumer, BatchConsumers, KAFKA_ADMIN, fetchEndOffsets } from '@streamgate/kafka';
+import type { Admin } from '@streamgate/kafka';
 import { DELIVERY_CONFIG } from '../config/delivery.config';
 import type { DeliveryConfig } from '../config/delivery.config';
 import { DeliveryHub } from './delivery-hub.service';
@@ -20,16 +19,15 @@ export class EnrichedConsumer implements OnApplicationBootstrap, BeforeApplicati
   private readonly topic: string;
 
   constructor(
-    @Inject(KAFKA) kafka: Kafka,
     @Inject(KAFKA_ADMIN) private readonly admin: Admin,
     @Inject(DELIVERY_CONFIG) config: DeliveryConfig,
     topics: Topics,
     private readonly hub: DeliveryHub,
-    health: HealthRegistry,
+    consumers: BatchConsumers,
   ) {
     this.topic = topics.name(TopicName.RecordsEnriched);
     const instance = config.INSTANCE_ID ?? `${hostname()}-${process.pid}-${Date.now().toString(36)}`;
-    this.consumer = new BatchConsumer(kafka, {
+    this.consumer = consumers.create('delivery', {
       groupId: `${topics.prefix}streamgate.delivery.${instance}`,
       topics: [this.topic],
       fromBeginning: false,
@@ -37,7 +35,6 @@ export class EnrichedConsumer implements OnApplicationBootstrap, BeforeApplicati
       handle: async (batch) => this.hub.publish(batch),
       onCrash: (error) => this.logger.error({ msg: 'consumer crashed', error: error.message }),
     });
-    health.register('consumer', () => this.consumer.check());
   }
 
   async onApplicationBootstrap(): Promise<void> {

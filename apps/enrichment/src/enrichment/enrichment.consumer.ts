@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { TopicName, Topics } from '@streamgate/contracts';
-import { BatchConsumer, KAFKA, KAFKA_ADMIN, RecordProducer } from '@streamgate/kafka';
+import { BatchConsumer, BatchConsumers, RecordProducer, KAFKA, KAFKA_ADMIN } from '@streamgate/kafka';
 import type { Admin, Batch, Kafka } from '@streamgate/kafka';
-import { HealthRegistry, Metrics } from '@streamgate/service';
+import { Metrics } from '@streamgate/service';
 import { ReferenceTables, StreamCatalog } from '@streamgate/streams';
 import { ENRICHMENT_CONFIG } from '../config/enrichment.config';
 import type { EnrichmentConfig } from '../config/enrichment.config';
@@ -29,12 +29,12 @@ export class EnrichmentConsumer implements OnApplicationBootstrap, BeforeApplica
     private readonly producer: RecordProducer,
     private readonly topics: Topics,
     private readonly metrics: Metrics,
-    health: HealthRegistry,
+    consumers: BatchConsumers,
   ) {
     const onInvalid = (key: string, error: Error) => this.logger.error({ msg: 'unreadable control record', key, error: error.message });
     this.catalog = new StreamCatalog({ kafka, admin, topics, app: 'enrichment', hashKey: config.REDACT_HASH_KEY, onInvalid });
     this.reference = new ReferenceTables({ kafka, admin, topics, app: 'enrichment', onInvalid });
-    this.consumer = new BatchConsumer(kafka, {
+    this.consumer = consumers.create('enrichment', {
       groupId: `${topics.prefix}streamgate.enrichment`,
       topics: [topics.name(TopicName.RecordsValidated)],
       fromBeginning: true,
@@ -42,7 +42,6 @@ export class EnrichmentConsumer implements OnApplicationBootstrap, BeforeApplica
       handle: (batch) => this.handle(batch),
       onCrash: (error) => this.logger.error({ msg: 'consumer crashed', error: error.message }),
     });
-    health.register('consumer', () => this.consumer.check());
   }
 
   async onApplicationBootstrap(): Promise<void> {

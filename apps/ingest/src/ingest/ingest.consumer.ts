@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { TopicName, Topics } from '@streamgate/contracts';
-import { BatchConsumer, KAFKA, KAFKA_ADMIN, RecordProducer } from '@streamgate/kafka';
-import type { Admin, Batch, Kafka } from '@streamgate/kafka';
-import { HealthRegistry, Metrics } from '@streamgate/service';
+import { BatchConsumer, BatchConsumers, RecordProducer, KAFKA_ADMIN } from '@streamgate/kafka';
+import type { Admin, Batch } from '@streamgate/kafka';
+import { Metrics } from '@streamgate/service';
 import { CatalogService } from '../catalog/catalog.service';
 import { INGEST_CONFIG } from '../config/ingest.config';
 import type { IngestConfig } from '../config/ingest.config';
@@ -27,17 +27,16 @@ export class IngestConsumer implements OnApplicationBootstrap, BeforeApplication
   private readonly batchSeconds = this.metrics.histogram('streamgate_ingest_batch_seconds', 'Time to handle one source batch, writes included');
 
   constructor(
-    @Inject(KAFKA) kafka: Kafka,
     @Inject(KAFKA_ADMIN) private readonly admin: Admin,
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
     private readonly producer: RecordProducer,
     private readonly topics: Topics,
     private readonly catalog: CatalogService,
     private readonly metrics: Metrics,
-    health: HealthRegistry,
+    consumers: BatchConsumers,
   ) {
     this.dedupe = new DedupeWindow(config.DEDUPE_WINDOW, config.DEDUPE_MAX_IDS);
-    this.consumer = new BatchConsumer(kafka, {
+    this.consumer = consumers.create('ingest', {
       groupId: `${topics.prefix}streamgate.ingest`,
       topics: [],
       fromBeginning: true,
@@ -47,7 +46,6 @@ export class IngestConsumer implements OnApplicationBootstrap, BeforeApplication
       handle: (batch) => this.handle(batch),
       onCrash: (error) => this.logger.error({ msg: 'consumer crashed', error: error.message }),
     });
-    health.register('consumer', () => this.consumer.check());
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { TopicName, Topics } from '@streamgate/contracts';
-import { BatchConsumer, KAFKA, KAFKA_ADMIN } from '@streamgate/kafka';
-import type { Admin, Batch, Kafka } from '@streamgate/kafka';
-import { HealthRegistry, Metrics } from '@streamgate/service';
+import { BatchConsumer, BatchConsumers, KAFKA_ADMIN } from '@streamgate/kafka';
+import type { Admin, Batch } from '@streamgate/kafka';
+import { Metrics } from '@streamgate/service';
 import { PartnerDirectory } from '../partners/partner-directory.service';
 import { QuotaService } from '../quotas/quota.service';
 import { UsageRepository } from './usage.repository';
@@ -23,18 +23,17 @@ export class UsageConsumer implements OnApplicationBootstrap, BeforeApplicationS
   private readonly batchSeconds = this.metrics.histogram('streamgate_metering_batch_seconds', 'Time to apply one batch of usage events');
 
   constructor(
-    @Inject(KAFKA) kafka: Kafka,
     @Inject(KAFKA_ADMIN) private readonly admin: Admin,
     topics: Topics,
     private readonly usage: UsageRepository,
     private readonly partners: PartnerDirectory,
     private readonly quotas: QuotaService,
     private readonly metrics: Metrics,
-    health: HealthRegistry,
+    consumers: BatchConsumers,
   ) {
     this.groupId = `${topics.prefix}streamgate.metering`;
     this.topic = topics.name(TopicName.UsageEvents);
-    this.consumer = new BatchConsumer(kafka, {
+    this.consumer = consumers.create('metering', {
       groupId: this.groupId,
       topics: [this.topic],
       fromBeginning: true,
@@ -43,7 +42,6 @@ export class UsageConsumer implements OnApplicationBootstrap, BeforeApplicationS
       onAssigned: (assignment, seek) => this.seekToStored(assignment, seek),
       onCrash: (error) => this.logger.error({ msg: 'consumer crashed', error: error.message }),
     });
-    health.register('consumer', () => this.consumer.check());
   }
 
   async onApplicationBootstrap(): Promise<void> {
