@@ -6,6 +6,7 @@ import { SocketEvent } from '@streamgate/contracts';
 import type { SubscribeAck, UnsubscribeAck } from '@streamgate/contracts';
 import { HandshakeRefused, SocketAuthenticator } from '../access/socket-authenticator.service';
 import type { Principal } from '../access/socket-authenticator.service';
+import { coalesceWrites } from './coalesce-writes';
 import { DeliveryHub } from './delivery-hub.service';
 import { preserializingParser } from './preserialized-parser';
 import { SubscriptionException } from './subscription.exception';
@@ -49,6 +50,7 @@ export class DeliveryGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   handleConnection(socket: Socket): void {
     const principal = (socket.data as { principal?: Principal }).principal;
     if (!principal) return void socket.disconnect(true);
+    coalesceWrites(socket.conn);
     this.hub.connected(socket, principal);
   }
 
