@@ -73,6 +73,20 @@ describe('ingest and enrichment pipeline', () => {
     expect(record.meta).toEqual({ instrument: { name: 'Acme Corp', venue: 'XNAS' }, enrichedAt: expect.any(String) });
   });
 
+  it('reports each hop on /metrics: the age of the records it handled and its lag behind the log', async () => {
+    await send(topics.source('trades'), [{ key: 'ACME', value: JSON.stringify({ symbol: 'ACME', price: 1, qty: 1 }), headers: { id: 'hop-1' } }]);
+    await expectEventually(() => expect(subscriber.records.some((r) => r.id === 'hop-1')).toBe(true), { timeoutMs: 30_000 });
+    for (const [app, consumer] of [['ingest', 'ingest'], ['enrichment', 'enrichment'], ['delivery', 'delivery']] as const) {
+      const metrics = await (await fetch(`${platform.url(app)}/metrics`)).text();
+      const handled = Number(new RegExp(`streamgate_consumer_record_age_seconds_count\\{consumer="${consumer}"\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
+      expect(handled).toBeGreaterThanOrEqual(1);
+      // Caught up: every partition it read from was at the end of the log at its last fetch.
+      const lags = [...metrics.matchAll(new RegExp(`streamgate_consumer_lag_records\\{consumer="${consumer}",[^}]*\\} (\\d+)`, 'g'))].map((m) => Number(m[1]));
+      expect(lags.length).toBeGreaterThanOrEqual(1);
+      expect(lags.every((lag) => lag === 0)).toBe(true);
+    }
+  });
+
   it('dead-letters every kind of bad record with its reason and source coordinates', async () => {
     const source = topics.source('trades');
     const [sent] = await send(source, [
