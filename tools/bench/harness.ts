@@ -16,11 +16,18 @@ import { provisionTopics } from '@streamgate/kafka';
 import { freePort } from '@streamgate/testing';
 import { log, runBench } from './bench-stack';
 import { renderChart, renderTable } from './report';
+import { startSampler } from './sampler';
+import type { App, ProcessGroup } from './sampler';
 import type { BenchResults, ScenarioResult } from './report';
 
 const QUICK = process.argv.includes('--quick');
 const SECONDS = QUICK ? 8 : 20;
+const IDLE_CONNECTIONS = 5_000;
+const LINGER_MS = 5;
 const PAD = 'x'.repeat(1_000);
+// `--only a,b`: run just these scenarios (for measuring one change); results are then not written.
+const ONLY = process.argv.includes('--only') ? new Set((process.argv[process.argv.indexOf('--only') + 1] ?? '').split(',')) : undefined;
+const runs = (scenario: string) => !ONLY || ONLY.has(scenario);
 
 interface Target {
   name: 'pipeline' | 'bare';
@@ -28,7 +35,13 @@ interface Target {
   topic: string;
   auth: Record<string, string>;
   subscribe: Record<string, unknown>;
+  /** The processes whose CPU counts as this target's (the apps, or the relay). */
   pids: () => number[];
+  /** The process holding the Socket.IO connections (delivery, or the relay). */
+  socketServerPid: () => number;
+  /** Processes sampled each second besides the target's own. */
+  groups: ProcessGroup[];
+  apps: App[];
 }
 
 /** utime + stime of processes, in seconds (Linux /proc). */
@@ -45,8 +58,14 @@ function cpuSeconds(pids: number[]): number {
   return ticks / 100;
 }
 
-async function startWorkers(target: Target, subscribers: number, subscribe: Record<string, unknown>): Promise<ChildProcess[]> {
-  const perWorker = 25;
+function rssBytes(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return Number(line?.split(/\s+/)[1] ?? 0) * 1024;
+}
+
+async function startWorkers(target: Target, subscribers: number, subscribe: Record<string, unknown> | null): Promise<ChildProcess[]> {
+  // A few hundred sockets per client process at most: socket.io-client must not be the bottleneck.
+  const perWorker = subscribers <= 100 ? 25 : 250;
   const workers: ChildProcess[] = [];
   for (let left = subscribers; left > 0; left -= perWorker) {
     const config = { url: target.url, sockets: Math.min(perWorker, left), auth: target.auth, subscribe };
@@ -74,7 +93,11 @@ async function collect(workers: ChildProcess[]): Promise<{ received: number; his
   return { received, histogram: merged };
 }
 
-/** Open loop: records carry their scheduled send time; a generator more than 100 ms behind invalidates the run. */
+/**
+ * Open loop: records carry their scheduled send time; a generator more than 100 ms behind
+ * invalidates the run. Records due are sent every LINGER_MS, like Kafka's Java producer
+ * (linger.ms = 5 by default since Kafka 4.0); the wait counts in every latency measured.
+ */
 async function generate(producer: Producer, topic: string, rate: number, seconds: number): Promise<{ sent: number; valid: boolean }> {
   const total = rate * seconds;
   const start = Date.now();
@@ -92,7 +115,7 @@ async function generate(producer: Producer, topic: string, rate: number, seconds
       if (inFlight.size >= 4) await Promise.race(inFlight);
     }
     if (Date.now() - start - (sent / rate) * 1000 > 100) valid = false;
-    await new Promise((resolve) => setTimeout(resolve, 2));
+    await new Promise((resolve) => setTimeout(resolve, LINGER_MS));
   }
   await Promise.all(inFlight);
   return { sent, valid };
@@ -106,6 +129,7 @@ async function scenario(label: string, target: Target, producer: Producer, rate:
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     for (const worker of workers) worker.send({ type: 'reset' });
     const cpuBefore = cpuSeconds(target.pids());
+    const sampler = startSampler([...target.pids().map((pid, i) => ({ name: target.apps[i]?.name ?? 'relay', pids: () => [pid] })), ...target.groups, { name: 'subscribers', pids: () => workers.map((w) => w.pid ?? 0) }], target.apps);
     const { sent, valid } = await generate(producer, target.topic, rate, SECONDS);
     const expected = sent * subscribers;
     let last = { received: 0, histogram: hdr.build() };
@@ -114,6 +138,7 @@ async function scenario(label: string, target: Target, producer: Producer, rate:
       return last.received >= expected;
     }, { timeoutMs: 10_000, intervalMs: 500 }).catch(() => undefined);
     const cpu = cpuSeconds(target.pids()) - cpuBefore;
+    const samples = await sampler.stop();
     const h = last.histogram;
     const result: ScenarioResult = {
       label,
@@ -128,11 +153,29 @@ async function scenario(label: string, target: Target, producer: Producer, rate:
       latencyMs: { p50: h.getValueAtPercentile(50), p90: h.getValueAtPercentile(90), p99: h.getValueAtPercentile(99), p999: h.getValueAtPercentile(99.9), max: h.maxValue },
       cpuSecondsPer1000Deliveries: last.received > 0 ? +((cpu / last.received) * 1000).toFixed(4) : null,
       valid,
+      ...samples,
     };
     log(`${label} [${target.name}] ${rate}/s x ${subscribers}: p99 ${result.latencyMs.p99} ms, lost ${result.lost}, cpu/1000 ${result.cpuSecondsPer1000Deliveries}${valid ? '' : ' (generator fell behind: invalid)'}`);
+    log(`  cpu % ${JSON.stringify(samples.cpuPercent)} hops ${JSON.stringify(samples.hops)} lag max ${JSON.stringify(samples.lagMax)} event loop p99 max ${JSON.stringify(samples.eventLoopP99MaxMs)}`);
     return result;
   } finally {
     for (const worker of workers) worker.send({ type: 'stop' });
+  }
+}
+
+/** (d) RSS growth of the process holding the sockets, per idle connection (connected, not subscribed). */
+async function idleMemory(target: Target, connections: number): Promise<{ target: string; connections: number; rssKbPerConnection: number }> {
+  const pid = target.socketServerPid();
+  const before = rssBytes(pid);
+  const workers = await startWorkers(target, connections, null);
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const rssKbPerConnection = +((rssBytes(pid) - before) / connections / 1024).toFixed(1);
+    log(`d: memory per idle connection [${target.name}] at ${connections}: ${rssKbPerConnection} KB RSS`);
+    return { target: target.name, connections, rssKbPerConnection };
+  } finally {
+    for (const worker of workers) worker.send({ type: 'stop' });
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
   }
 }
 
@@ -161,7 +204,10 @@ async function setUpPipeline(platform: TestPlatform, topics: { source(stream: st
     topic: topics.source('bench'),
     auth: { apiKey: key },
     subscribe: { stream: 'bench' },
-    pids: () => Object.values(platform.apps).map((a) => a.pid ?? 0),
+    pids: () => APPS.map((app) => platform.apps[app].pid ?? 0),
+    socketServerPid: () => platform.apps.delivery.pid ?? 0,
+    groups: SHARED_PROCESSES,
+    apps: APPS.map((app) => ({ name: app, url: platform.url(app) })),
   };
 }
 
@@ -175,46 +221,73 @@ async function startBareRelay(kafka: Kafka, prefix: string): Promise<{ target: T
   const relay = fork(join(__dirname, 'bare-relay.js'), [String(port), topic, `${prefix}bench.bare`], { env: process.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   await new Promise<void>((resolve) => relay.once('message', () => resolve()));
   return {
-    target: { name: 'bare', url: `http://127.0.0.1:${port}`, topic, auth: {}, subscribe: { stream: 'bench' }, pids: () => [relay.pid ?? 0] },
+    target: {
+      name: 'bare',
+      url: `http://127.0.0.1:${port}`,
+      topic,
+      auth: {},
+      subscribe: { stream: 'bench' },
+      pids: () => [relay.pid ?? 0],
+      socketServerPid: () => relay.pid ?? 0,
+      groups: SHARED_PROCESSES,
+      apps: [],
+    },
     stop: () => relay.kill('SIGTERM'),
   };
 }
 
+const APPS = ['access-control', 'ingest', 'enrichment', 'delivery', 'metering'] as const;
+// Sampled in every scenario: the broker, the database and this process (the generator).
+const SHARED_PROCESSES: ProcessGroup[] = [
+  { name: 'kafka', match: 'kafka.Kafka' },
+  { name: 'postgres', match: '.local/postgres/' },
+  { name: 'generator', pids: () => [process.pid] },
+];
+
 // `--profile DIR`: the apps write V8 CPU profiles there (node --cpu-prof) when they stop.
 const PROFILE_DIR = process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : undefined;
 
-runBench(['access-control', 'ingest', 'enrichment', 'delivery', 'metering'], async ({ kafka, platform, topics }) => {
+runBench([...APPS], async ({ kafka, platform, topics }) => {
   const pipeline = await setUpPipeline(platform, topics);
   const bare = await startBareRelay(kafka, platform.prefix);
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   try {
     const scenarios: ScenarioResult[] = [];
-    // Warm both up (JIT, connections, first fetches); reported in the log only.
-    await scenario('warm-up', pipeline, producer, 1_000, 10);
-    await scenario('warm-up', bare.target, producer, 1_000, 10);
-    const latencyPipeline = await scenario('b: latency 1000/s x 10', pipeline, producer, 1_000, 10);
-    const latencyBare = await scenario('b: latency 1000/s x 10', bare.target, producer, 1_000, 10);
-    scenarios.push(latencyPipeline, latencyBare);
-    scenarios.push(await scenario('b: latency 100/s x 100', pipeline, producer, 100, 100));
-    scenarios.push(await scenario('b: latency 100/s x 100', bare.target, producer, 100, 100));
-    scenarios.push(await scenario('e: batch 1000/s x 10', pipeline, producer, 1_000, 10, { batch: true }));
-    if (!QUICK) scenarios.push(await scenario('c: fan-out 20/s x 2000', pipeline, producer, 20, 2_000));
-    const throughputPipeline = await maxThroughput(pipeline, producer);
-    const throughputBare = await maxThroughput(bare.target, producer);
+    // Warm both up (the broker's JIT above all, then connections and first fetches), so the
+    // first scenario measured is not charged for a cold JVM; reported in the log only.
+    for (let round = 0; round < 2; round++) {
+      await scenario('warm-up', pipeline, producer, 1_000, 10);
+      await scenario('warm-up', bare.target, producer, 1_000, 10);
+    }
+    const both = async (label: string, rate: number, subscribers: number, extra: Record<string, unknown> = {}) => {
+      const results = [await scenario(label, pipeline, producer, rate, subscribers, extra), await scenario(label, bare.target, producer, rate, subscribers, extra)];
+      scenarios.push(...results);
+      return results;
+    };
+    const [latencyPipeline, latencyBare] = runs('b') ? await both('b: latency 1000/s x 10', 1_000, 10) : [];
+    if (runs('b')) await both('b: latency 100/s x 100', 100, 100);
+    if (runs('e')) scenarios.push(await scenario('e: batch 1000/s x 10', pipeline, producer, 1_000, 10, { batch: true }));
+    if (runs('c')) await both('c: fan-out 20/s x 2000', 20, 2_000);
+    const memory = runs('d') ? [await idleMemory(pipeline, IDLE_CONNECTIONS), await idleMemory(bare.target, IDLE_CONNECTIONS)] : [];
+    const throughputPipeline = runs('a') ? await maxThroughput(pipeline, producer) : { steps: [], maxRate: 0 };
+    const throughputBare = runs('a') ? await maxThroughput(bare.target, producer) : { steps: [], maxRate: 0 };
     scenarios.push(...throughputPipeline.steps, ...throughputBare.steps);
+    const cpuPer1000 = (s?: ScenarioResult) => s?.cpuSecondsPer1000Deliveries ?? 0;
     const results: BenchResults = {
       date: new Date().toISOString(),
       mode: QUICK ? 'quick' : 'full',
       machine: { cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, kafka: kafkaVersion() },
       maxThroughput: { pipelineRecordsPerSecond: throughputPipeline.maxRate, bareRecordsPerSecond: throughputBare.maxRate, subscribers: 10 },
+      memoryPerIdleConnection: memory,
       scenarios,
       ratios: {
         throughput: +(throughputPipeline.maxRate / Math.max(1, throughputBare.maxRate)).toFixed(2),
-        p99Latency: +(latencyPipeline.latencyMs.p99 / Math.max(1, latencyBare.latencyMs.p99)).toFixed(2),
-        cpuPerRecord: +((latencyPipeline.cpuSecondsPer1000Deliveries ?? 0) / Math.max(1e-9, latencyBare.cpuSecondsPer1000Deliveries ?? 0)).toFixed(2),
+        p99Latency: +((latencyPipeline?.latencyMs.p99 ?? 0) / Math.max(1, latencyBare?.latencyMs.p99 ?? 0)).toFixed(2),
+        cpuPerRecord: +(cpuPer1000(latencyPipeline) / Math.max(1e-9, cpuPer1000(latencyBare))).toFixed(2),
       },
     };
+    if (ONLY) return results;
     const dir = join(repoRoot(), 'bench', 'results');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);

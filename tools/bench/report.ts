@@ -1,6 +1,7 @@
 // The benchmark's outputs: the results shape, the README table and the latency chart (SVG).
+import type { ScenarioSamples } from './sampler';
 
-export interface ScenarioResult {
+export interface ScenarioResult extends ScenarioSamples {
   label: string;
   target: 'pipeline' | 'bare';
   rate: number;
@@ -20,6 +21,7 @@ export interface BenchResults {
   mode: 'quick' | 'full';
   machine: { cores: number; memoryGb: number; node: string; kafka: string };
   maxThroughput: { pipelineRecordsPerSecond: number; bareRecordsPerSecond: number; subscribers: number };
+  memoryPerIdleConnection: Array<{ target: string; connections: number; rssKbPerConnection: number }>;
   scenarios: ScenarioResult[];
   ratios: { throughput: number; p99Latency: number; cpuPerRecord: number };
 }
@@ -38,7 +40,21 @@ export function renderTable(results: BenchResults): string {
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
+    `Memory per idle connection (RSS growth of the process holding the sockets): ${results.memoryPerIdleConnection.map((m) => `${m.target} ${m.rssKbPerConnection} KB at ${m.connections}`).join(', ') || 'not measured'}.`,
+    '',
+    'Where the time goes (pipeline): record age when each hop starts handling it (upper bounds of histogram buckets, ms), the largest consumer lag seen in a second (records), the worst per-second event-loop p99 (ms) and mean CPU (% of one core) per process.',
+    '',
+    '| scenario | records/s | ingest p50/p99 | enrichment p50/p99 | delivery p50/p99 | lag ingest/enrichment/delivery/metering | event loop ingest/enrichment/delivery | CPU ingest/enrichment/delivery/metering/access-control | CPU kafka/postgres | CPU generator/subscribers |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...results.scenarios.filter((s) => s.target === 'pipeline').map(hopRow),
+    '',
   ].join('\n');
+}
+
+function hopRow(s: ScenarioResult): string {
+  const hop = (name: string) => (s.hops[name] ? `${s.hops[name].p50Ms}/${s.hops[name].p99Ms}` : '—');
+  const pick = (values: Record<string, number>, names: string[]) => names.map((n) => values[n] ?? '—').join('/');
+  return `| ${s.label} | ${s.rate} | ${hop('ingest')} | ${hop('enrichment')} | ${hop('delivery')} | ${pick(s.lagMax, ['ingest', 'enrichment', 'delivery', 'metering'])} | ${pick(s.eventLoopP99MaxMs, ['ingest', 'enrichment', 'delivery'])} | ${pick(s.cpuPercent, ['ingest', 'enrichment', 'delivery', 'metering', 'access-control'])} | ${pick(s.cpuPercent, ['kafka', 'postgres'])} | ${pick(s.cpuPercent, ['generator', 'subscribers'])} |`;
 }
 
 /** Grouped bars of p50/p90/p99/p99.9 for the pipeline and the bare relay at 1000 records/s. */

@@ -9,7 +9,8 @@ interface WorkerConfig {
   url: string;
   sockets: number;
   auth: Record<string, string>;
-  subscribe: Record<string, unknown>;
+  /** Null: connect only (idle connections for the memory scenario). */
+  subscribe: Record<string, unknown> | null;
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as WorkerConfig;
@@ -33,13 +34,16 @@ async function open(): Promise<Socket> {
     const now = Date.now();
     for (const r of list) record(r.data, now);
   });
+  if (config.subscribe === null) return socket;
   const ack = (await socket.timeout(60_000).emitWithAck('subscribe', config.subscribe)) as { ok: boolean };
   if (!ack.ok) throw new Error(`subscribe refused: ${JSON.stringify(ack)}`);
   return socket;
 }
 
 async function main(): Promise<void> {
-  const sockets = await Promise.all(Array.from({ length: config.sockets }, open));
+  // Opened 50 at a time: a server handling thousands of simultaneous handshakes measures its backlog.
+  const sockets: Socket[] = [];
+  for (let i = 0; i < config.sockets; i += 50) sockets.push(...(await Promise.all(Array.from({ length: Math.min(50, config.sockets - i) }, open))));
   process.send?.({ type: 'ready' });
   process.on('message', (message: { type: string }) => {
     if (message.type === 'reset') {
