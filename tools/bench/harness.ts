@@ -22,6 +22,8 @@ import type { BenchResults, ScenarioResult } from './report';
 
 const QUICK = process.argv.includes('--quick');
 const SECONDS = QUICK ? 8 : 20;
+// Each rate step of (a): long enough for a backlog to show in p99 and lag.
+const STEP_SECONDS = QUICK ? 5 : 15;
 const IDLE_CONNECTIONS = 5_000;
 const LINGER_MS = 5;
 const PAD = 'x'.repeat(1_000);
@@ -121,7 +123,7 @@ async function generate(producer: Producer, topic: string, rate: number, seconds
   return { sent, valid };
 }
 
-async function scenario(label: string, target: Target, producer: Producer, rate: number, subscribers: number, extra: Record<string, unknown> = {}): Promise<ScenarioResult> {
+async function scenario(label: string, target: Target, producer: Producer, rate: number, subscribers: number, extra: Record<string, unknown> = {}, seconds = SECONDS): Promise<ScenarioResult> {
   const workers = await startWorkers(target, subscribers, { ...target.subscribe, ...extra });
   try {
     // Warm-up second, not measured.
@@ -130,7 +132,7 @@ async function scenario(label: string, target: Target, producer: Producer, rate:
     for (const worker of workers) worker.send({ type: 'reset' });
     const cpuBefore = cpuSeconds(target.pids());
     const sampler = startSampler([...target.pids().map((pid, i) => ({ name: target.apps[i]?.name ?? 'relay', pids: () => [pid] })), ...target.groups, { name: 'subscribers', pids: () => workers.map((w) => w.pid ?? 0) }], target.apps);
-    const { sent, valid } = await generate(producer, target.topic, rate, SECONDS);
+    const { sent, valid } = await generate(producer, target.topic, rate, seconds);
     const expected = sent * subscribers;
     let last = { received: 0, histogram: hdr.build() };
     await waitFor(`${label} deliveries`, async () => {
@@ -145,11 +147,11 @@ async function scenario(label: string, target: Target, producer: Producer, rate:
       target: target.name,
       rate,
       subscribers,
-      seconds: SECONDS,
+      seconds,
       recordsIn: sent,
       deliveriesOut: last.received,
       lost: Math.max(0, expected - last.received),
-      deliveriesPerSecond: Math.round(last.received / SECONDS),
+      deliveriesPerSecond: Math.round(last.received / seconds),
       latencyMs: { p50: h.getValueAtPercentile(50), p90: h.getValueAtPercentile(90), p99: h.getValueAtPercentile(99), p999: h.getValueAtPercentile(99.9), max: h.maxValue },
       cpuSecondsPer1000Deliveries: last.received > 0 ? +((cpu / last.received) * 1000).toFixed(4) : null,
       valid,
@@ -169,8 +171,14 @@ async function idleMemory(target: Target, connections: number): Promise<{ target
   const before = rssBytes(pid);
   const workers = await startWorkers(target, connections, null);
   try {
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    const rssKbPerConnection = +((rssBytes(pid) - before) / connections / 1024).toFixed(1);
+    // The median of five samples a second apart: RSS moves as the server's GC runs.
+    const samples: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      samples.push(rssBytes(pid));
+    }
+    const after = samples.sort((a, b) => a - b)[2] as number;
+    const rssKbPerConnection = +((after - before) / connections / 1024).toFixed(1);
     log(`d: memory per idle connection [${target.name}] at ${connections}: ${rssKbPerConnection} KB RSS`);
     return { target: target.name, connections, rssKbPerConnection };
   } finally {
@@ -179,17 +187,39 @@ async function idleMemory(target: Target, connections: number): Promise<{ target
   }
 }
 
-/** Raises the rate step by step until p99 > 1 s, deliveries are lost or the generator falls behind. */
-async function maxThroughput(target: Target, producer: Producer): Promise<{ steps: ScenarioResult[]; maxRate: number }> {
-  const steps: ScenarioResult[] = [];
-  let maxRate = 0;
-  for (const rate of QUICK ? [1_000, 2_000, 4_000, 8_000] : [1_000, 2_000, 3_000, 4_000, 6_000, 8_000, 12_000, 16_000]) {
-    const result = await scenario('a: max throughput', target, producer, rate, 10);
-    steps.push(result);
-    if (!result.valid || result.lost > result.recordsIn * 10 * 0.001 || result.latencyMs.p99 > 1_000) break;
-    maxRate = rate;
+/** Sustained: valid, nothing lost, p99 under 1 s, and no hop more than a second of records behind at the end. */
+function sustained(result: ScenarioResult): boolean {
+  const finalLag = Math.max(0, ...Object.values(result.timeline.at(-1)?.lag ?? {}));
+  return result.valid && result.lost <= result.recordsIn * result.subscribers * 0.001 && result.latencyMs.p99 <= 1_000 && finalLag <= result.rate;
+}
+
+/**
+ * (a) Raises the rate step by step for both targets, alternating between them at each step so
+ * that drift in the machine (the broker's JIT above all) weighs on both alike, until a step is
+ * not sustained; then one step halfway between the last sustained rate and the failed one.
+ */
+async function maxThroughput(targets: Target[], producer: Producer): Promise<Map<Target, { steps: ScenarioResult[]; maxRate: number }>> {
+  const results = new Map(targets.map((t) => [t, { steps: [] as ScenarioResult[], maxRate: 0, failedAt: 0 }]));
+  for (const rate of QUICK ? [1_000, 2_000, 4_000, 8_000, 16_000] : [1_000, 2_000, 3_000, 4_000, 6_000, 8_000, 12_000, 16_000, 24_000]) {
+    const running = targets.filter((t) => !results.get(t)?.failedAt);
+    if (running.length === 0) break;
+    for (const target of running) {
+      const entry = results.get(target) as { steps: ScenarioResult[]; maxRate: number; failedAt: number };
+      const result = await scenario('a: max throughput', target, producer, rate, 10, {}, STEP_SECONDS);
+      entry.steps.push(result);
+      if (sustained(result)) entry.maxRate = rate;
+      else entry.failedAt = rate;
+    }
   }
-  return { steps, maxRate };
+  for (const target of targets) {
+    const entry = results.get(target) as { steps: ScenarioResult[]; maxRate: number; failedAt: number };
+    if (!entry.failedAt || !entry.maxRate) continue;
+    const rate = Math.round((entry.maxRate + entry.failedAt) / 2 / 100) * 100;
+    const result = await scenario('a: max throughput', target, producer, rate, 10, {}, STEP_SECONDS);
+    entry.steps.push(result);
+    if (sustained(result)) entry.maxRate = rate;
+  }
+  return new Map([...results].map(([t, { steps, maxRate }]) => [t, { steps, maxRate }]));
 }
 
 async function setUpPipeline(platform: TestPlatform, topics: { source(stream: string): string }): Promise<Target> {
@@ -256,10 +286,8 @@ runBench([...APPS], async ({ kafka, platform, topics }) => {
     const scenarios: ScenarioResult[] = [];
     // Warm both up (the broker's JIT above all, then connections and first fetches), so the
     // first scenario measured is not charged for a cold JVM; reported in the log only.
-    for (let round = 0; round < 2; round++) {
-      await scenario('warm-up', pipeline, producer, 1_000, 10);
-      await scenario('warm-up', bare.target, producer, 1_000, 10);
-    }
+    await scenario('warm-up', pipeline, producer, 1_000, 10);
+    await scenario('warm-up', bare.target, producer, 1_000, 10);
     const both = async (label: string, rate: number, subscribers: number, extra: Record<string, unknown> = {}) => {
       const results = [await scenario(label, pipeline, producer, rate, subscribers, extra), await scenario(label, bare.target, producer, rate, subscribers, extra)];
       scenarios.push(...results);
@@ -270,8 +298,9 @@ runBench([...APPS], async ({ kafka, platform, topics }) => {
     if (runs('e')) scenarios.push(await scenario('e: batch 1000/s x 10', pipeline, producer, 1_000, 10, { batch: true }));
     if (runs('c')) await both('c: fan-out 20/s x 2000', 20, 2_000);
     const memory = runs('d') ? [await idleMemory(pipeline, IDLE_CONNECTIONS), await idleMemory(bare.target, IDLE_CONNECTIONS)] : [];
-    const throughputPipeline = runs('a') ? await maxThroughput(pipeline, producer) : { steps: [], maxRate: 0 };
-    const throughputBare = runs('a') ? await maxThroughput(bare.target, producer) : { steps: [], maxRate: 0 };
+    const throughput = runs('a') ? await maxThroughput([pipeline, bare.target], producer) : new Map<Target, { steps: ScenarioResult[]; maxRate: number }>();
+    const throughputPipeline = throughput.get(pipeline) ?? { steps: [], maxRate: 0 };
+    const throughputBare = throughput.get(bare.target) ?? { steps: [], maxRate: 0 };
     scenarios.push(...throughputPipeline.steps, ...throughputBare.steps);
     const cpuPer1000 = (s?: ScenarioResult) => s?.cpuSecondsPer1000Deliveries ?? 0;
     const results: BenchResults = {
