@@ -17,6 +17,8 @@ export interface ServiceOptions {
   bodyLimit?: number;
 }
 
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 /**
  * Starts one Streamgate app: JSON logs, the contract's error body, graceful shutdown on
  * SIGTERM/SIGINT (consumers stop and commit, producers flush, HTTP drains), HTTPS when
@@ -30,6 +32,12 @@ export async function bootstrapService(module: Type | DynamicModule, options: Se
   app.use(json({ limit: options.bodyLimit ?? 1024 * 1024 }), bodyParserErrors);
   app.useGlobalFilters(new ApiErrorFilter());
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  // Idle keep-alive connections live longer than a load balancer's or client's idle timeout
+  // (60 s on most): otherwise the server may close one just as a client reuses it, and that
+  // request fails with a reset. Headers must be allowed to take longer than the keep-alive.
+  const server = app.getHttpServer() as { keepAliveTimeout: number; headersTimeout: number };
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
   await app.listen(PORT, '0.0.0.0');
   const url = `${httpsOptions ? 'https' : 'http'}://127.0.0.1:${PORT}`;
   new Logger('bootstrap').log({ msg: 'listening', app: options.name, url, pid: process.pid });
