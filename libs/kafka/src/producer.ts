@@ -1,32 +1,19 @@
-import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
+import type { Kafka, Message, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 
 /** Payload bytes per produce request: well under the broker's default 1 MB batch limit. */
 export const DEFAULT_MAX_REQUEST_BYTES = 768 * 1024;
 
-interface PendingSend {
-  topicMessages: TopicMessages[];
-  resolve(): void;
-  reject(error: Error): void;
-}
-
 /**
  * The one way apps write to Kafka: acks from all in-sync replicas, and batches sent as one
  * request (kafkajs never batches by itself; one send per batch is ~10x one send per record).
- *
- * Sends are coalesced without waiting: the first goes out at once, and whatever callers send
- * while a request is in flight goes out together as the next request. Under load, consumers
- * handling several partitions at a time then make one produce request instead of one per
- * partition batch (each request is a syscall and a broker round trip); when idle, nothing waits.
  */
 export class RecordProducer {
   private readonly producer: Producer;
   private connected = false;
-  private pending: PendingSend[] = [];
-  private flushing = false;
 
   constructor(
-    kafka: Pick<Kafka, 'producer'>,
+    kafka: Kafka,
     private readonly maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES,
   ) {
     this.producer = kafka.producer({
@@ -48,53 +35,22 @@ export class RecordProducer {
     await this.producer.disconnect();
   }
 
-  async send(topic: string, messages: Message[]): Promise<void> {
+  async send(topic: string, messages: Message[]): Promise<RecordMetadata[]> {
     return this.sendBatch([{ topic, messages }]);
   }
 
   /**
-   * Writes to several topics; resolves once every message is acknowledged. Requests carry at
-   * most `maxRequestBytes` of payload: kafkajs puts everything for one partition into one
-   * record batch, and a batch over the broker's limit is refused whole. Requests go one at a
-   * time in the order of the calls, so per-partition order holds across callers. When a
-   * request fails, every caller whose messages it carried gets the error (some of their
-   * messages may have been written: at-least-once, like any retried produce).
+   * Writes to several topics, one request per chunk of at most `maxRequestBytes` of payload.
+   * kafkajs puts everything for one partition into one record batch, and a batch over the
+   * broker's limit is refused whole; chunks are sent in order, so per-partition order holds.
    */
-  sendBatch(topicMessages: TopicMessages[]): Promise<void> {
-    if (topicMessages.every((t) => t.messages.length === 0)) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push({ topicMessages, resolve, reject });
-      if (!this.flushing) void this.flush();
-    });
-  }
-
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    while (this.pending.length > 0) {
-      const sends = this.pending;
-      this.pending = [];
-      try {
-        for (const chunk of chunkBySize(mergeByTopic(sends.flatMap((s) => s.topicMessages)), this.maxRequestBytes)) {
-          await this.producer.sendBatch({ topicMessages: chunk, acks: -1 });
-        }
-        for (const send of sends) send.resolve();
-      } catch (error) {
-        for (const send of sends) send.reject(error as Error);
-      }
+  async sendBatch(topicMessages: TopicMessages[]): Promise<RecordMetadata[]> {
+    const results: RecordMetadata[] = [];
+    for (const chunk of chunkBySize(topicMessages, this.maxRequestBytes)) {
+      results.push(...(await this.producer.sendBatch({ topicMessages: chunk, acks: -1 })));
     }
-    this.flushing = false;
+    return results;
   }
-}
-
-/** One entry per topic, messages in the order given. */
-export function mergeByTopic(topicMessages: TopicMessages[]): TopicMessages[] {
-  const byTopic = new Map<string, Message[]>();
-  for (const { topic, messages } of topicMessages) {
-    let list = byTopic.get(topic);
-    if (!list) byTopic.set(topic, (list = []));
-    for (const message of messages) list.push(message);
-  }
-  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
 }
 
 const HEADER_OVERHEAD = 16;
