@@ -52,7 +52,8 @@ export function renderTable(results: BenchResults): string {
 }
 
 function hopRow(s: ScenarioResult): string {
-  const hop = (name: string) => (s.hops[name] ? `${s.hops[name].p50Ms}/${s.hops[name].p99Ms}` : '—');
+  const ms = (value: number | null | undefined) => value ?? '—';
+  const hop = (name: string) => (s.hops[name]?.records ? `${ms(s.hops[name].p50Ms)}/${ms(s.hops[name].p99Ms)}` : '—');
   const pick = (values: Record<string, number>, names: string[]) => names.map((n) => values[n] ?? '—').join('/');
   return `| ${s.label} | ${s.rate} | ${hop('ingest')} | ${hop('enrichment')} | ${hop('delivery')} | ${pick(s.lagMax, ['ingest', 'enrichment', 'delivery', 'metering'])} | ${pick(s.eventLoopP99MaxMs, ['ingest', 'enrichment', 'delivery'])} | ${pick(s.cpuPercent, ['ingest', 'enrichment', 'delivery', 'metering', 'access-control'])} | ${pick(s.cpuPercent, ['kafka', 'postgres'])} | ${pick(s.cpuPercent, ['generator', 'subscribers'])} |`;
 }

@@ -22,15 +22,16 @@ export interface Sample {
   cpu: Record<string, number>;
   /** Per app, p99 event-loop delay over the second, ms. */
   eventLoopP99Ms: Record<string, number>;
-  /** Per consumer, records behind the end of the log at its last fetch. */
+  /** Per consumer, records behind the end of the log at its last handled batch. */
   lag: Record<string, number>;
 }
 
 /** Upper bounds (ms) of the record-age buckets holding the p50 / p99 of a hop. */
 export interface HopLatency {
   records: number;
-  p50Ms: number;
-  p99Ms: number;
+  /** Null when no record went through, or above the largest bucket (5 min). */
+  p50Ms: number | null;
+  p99Ms: number | null;
 }
 
 export interface ScenarioSamples {
@@ -62,13 +63,13 @@ function allProcesses(): Array<{ pid: number; ppid: number; ticks: number; cmdli
   return list;
 }
 
-/** CPU ticks (utime + stime) per group, descendants included. */
-function groupTicks(groups: ProcessGroup[]): Record<string, number> {
+/** CPU ticks (utime + stime) per group and pid, descendants included. */
+function groupTicks(groups: ProcessGroup[]): Record<string, Map<number, number>> {
   const processes = allProcesses();
   const children = new Map<number, number[]>();
   for (const p of processes) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
   const ticks = new Map(processes.map((p) => [p.pid, p.ticks]));
-  const result: Record<string, number> = {};
+  const result: Record<string, Map<number, number>> = {};
   for (const group of groups) {
     const roots = group.pids ? group.pids() : processes.filter((p) => group.match && p.cmdline.includes(group.match)).map((p) => p.pid);
     const seen = new Set<number>(roots);
@@ -80,9 +81,19 @@ function groupTicks(groups: ProcessGroup[]): Record<string, number> {
         stack.push(child);
       }
     }
-    result[group.name] = [...seen].reduce((n, pid) => n + (ticks.get(pid) ?? 0), 0);
+    result[group.name] = new Map([...seen].filter((pid) => ticks.has(pid)).map((pid) => [pid, ticks.get(pid) as number]));
   }
   return result;
+}
+
+/** Ticks spent between two samples by the processes present in both (one that exited or started meanwhile is left out). */
+function spent(before: Map<number, number> | undefined, after: Map<number, number> | undefined): number {
+  let total = 0;
+  for (const [pid, ticks] of after ?? []) {
+    const earlier = before?.get(pid);
+    if (earlier !== undefined) total += ticks - earlier;
+  }
+  return total;
 }
 
 interface Scrape {
@@ -114,9 +125,9 @@ function hopLatency(before: Map<number, number> | undefined, after: Map<number, 
   const counts = bounds.map((le) => (after.get(le) ?? 0) - (before?.get(le) ?? 0));
   const total = counts.at(-1) ?? 0;
   const at = (q: number) => {
-    const index = counts.findIndex((c) => c >= q * total);
-    const le = bounds[index] ?? Infinity;
-    return Number.isFinite(le) ? Math.round(le * 1000) : -1;
+    if (total === 0) return null;
+    const le = bounds[counts.findIndex((c) => c >= q * total)] ?? Infinity;
+    return Number.isFinite(le) ? Math.round(le * 1000) : null;
   };
   return { records: total, p50Ms: at(0.5), p99Ms: at(0.99) };
 }
@@ -127,6 +138,7 @@ export function startSampler(groups: ProcessGroup[], apps: App[]): { stop(): Pro
   const timeline: Sample[] = [];
   let lastTicks = groupTicks(groups);
   let lastAt = Date.now();
+  const totalTicks: Record<string, number> = {};
   const first = Promise.all(apps.map((app) => scrape(app.url).catch(() => undefined)));
   let latest: Array<Scrape | undefined> = [];
   let busy: Promise<void> = Promise.resolve();
@@ -136,7 +148,11 @@ export function startSampler(groups: ProcessGroup[], apps: App[]): { stop(): Pro
     const now = Date.now();
     const seconds = (now - lastAt) / 1000;
     const cpu: Record<string, number> = {};
-    for (const group of groups) cpu[group.name] = Math.round((((ticks[group.name] ?? 0) - (lastTicks[group.name] ?? 0)) / TICKS_PER_SECOND / seconds) * 1000) / 10;
+    for (const group of groups) {
+      const used = spent(lastTicks[group.name], ticks[group.name]);
+      cpu[group.name] = Math.round((used / TICKS_PER_SECOND / seconds) * 1000) / 10;
+      totalTicks[group.name] = (totalTicks[group.name] ?? 0) + used;
+    }
     const eventLoopP99Ms: Record<string, number> = {};
     const lag: Record<string, number> = {};
     apps.forEach((app, i) => {
@@ -160,7 +176,9 @@ export function startSampler(groups: ProcessGroup[], apps: App[]): { stop(): Pro
       await tick();
       const before = await first;
       const cpuPercent: Record<string, number> = {};
-      for (const group of groups) cpuPercent[group.name] = Math.round((timeline.reduce((n, s) => n + (s.cpu[group.name] ?? 0), 0) / Math.max(1, timeline.length)) * 10) / 10;
+      // Over the whole scenario (not a mean of the seconds: the last sample is a partial one).
+      const elapsed = (lastAt - started) / 1000;
+      for (const group of groups) cpuPercent[group.name] = Math.round(((totalTicks[group.name] ?? 0) / TICKS_PER_SECOND / Math.max(0.001, elapsed)) * 1000) / 10;
       const eventLoopP99MaxMs: Record<string, number> = {};
       const lagMax: Record<string, number> = {};
       for (const sample of timeline) {
