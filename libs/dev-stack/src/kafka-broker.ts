@@ -163,8 +163,15 @@ function isAlive(pid: number): boolean {
 }
 
 // A Kafka Uuid: 16 random bytes, URL-safe base64 without padding.
-function kafkaClusterId(): string {
-  return randomBytes(16).toString('base64url');
+/**
+ * A random cluster id as Kafka's `Uuid.randomUuid` makes them: 16 bytes in base64url, never
+ * starting with '-' (one in 64 would, and the storage tool then reads it as an option and fails).
+ */
+export function kafkaClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 function serverProperties(o: { host: string; port: number; controllerPort: number; dataDir: string }): string {
