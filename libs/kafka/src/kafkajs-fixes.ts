@@ -13,6 +13,7 @@ interface RequestQueueInternals {
 
 /** kafkajs's own interval for re-checking requests that wait behind in-flight ones. */
 const CHECK_PENDING_REQUESTS_INTERVAL = 10;
+const PATCHED_VERSION = '2.2.4';
 let applied = false;
 
 /**
@@ -27,8 +28,11 @@ export function applyKafkajsFixes(): void {
   if (applied) return;
   applied = true;
   const require = createRequire(__filename);
+  // The patch replaces a private method of this exact version: an upgrade must be reviewed
+  // (the bug may be fixed, or the method changed), so any other version fails loudly here.
+  const { version } = require('kafkajs/package.json') as { version: string };
+  if (version !== PATCHED_VERSION) throw new Error(`kafkajs ${version} is not ${PATCHED_VERSION}: review libs/kafka/src/kafkajs-fixes.ts before upgrading`);
   const RequestQueue = require('kafkajs/src/network/requestQueue/index.js') as { prototype: RequestQueueInternals };
-  if (typeof RequestQueue.prototype.scheduleCheckPendingRequests !== 'function') throw new Error('kafkajs RequestQueue changed: review applyKafkajsFixes');
   RequestQueue.prototype.scheduleCheckPendingRequests = function scheduleCheckPendingRequests(this: RequestQueueInternals) {
     if (this.throttleCheckTimeoutId || this.pending.length === 0) return;
     const untilUnthrottled = this.throttledUntil - Date.now();
