@@ -29,6 +29,13 @@ export interface BatchConsumerOptions {
    * seek or stop may wait for the fetch in flight). Default 500 ms.
    */
   maxWaitTimeInMs?: number;
+  /**
+   * Bytes one fetch may return, in all and per partition (kafkajs: 10 MiB and 1 MiB). A consumer
+   * whose handler runs synchronously on the event loop keeps its pauses short with smaller
+   * fetches; a record larger than the limit still comes, alone.
+   */
+  maxBytes?: number;
+  maxBytesPerPartition?: number;
   /** Called after each handled batch with when its handling started (for lag and age metrics). */
   observe?: (batch: Batch, startedAt: number) => void;
   /** Called when kafkajs gives up on an error; the consumer then restarts after a backoff. */
@@ -76,6 +83,8 @@ export class BatchConsumer {
       heartbeatInterval: 3_000,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? 500,
+      ...(this.options.maxBytes ? { maxBytes: this.options.maxBytes } : {}),
+      ...(this.options.maxBytesPerPartition ? { maxBytesPerPartition: this.options.maxBytesPerPartition } : {}),
     });
     this.consumer = consumer;
     for (const position of options.seek ?? []) {
