@@ -2,12 +2,8 @@
 // topic and broadcasting each record with plain Socket.IO — no ingest, enrichment,
 // entitlements or metering. Usage: node bare-relay.js <port> <topic> <groupId>
 import { createServer } from 'node:http';
-import { Kafka, logLevel } from 'kafkajs';
-import { applyKafkajsFixes, noDelaySocketFactory } from '@streamgate/kafka';
 import { Server } from 'socket.io';
-
-// The same kafkajs fix as the apps, so the baseline is not charged for a library bug.
-applyKafkajsFixes();
+import { benchKafka } from './bench-kafka';
 
 async function main(): Promise<void> {
   const [port, topic, groupId] = process.argv.slice(2);
@@ -16,7 +12,7 @@ async function main(): Promise<void> {
   const io = new Server(http, { perMessageDeflate: false, cors: { origin: true } });
   io.on('connection', (socket) => socket.on('subscribe', (_request: unknown, ack?: (a: unknown) => void) => ack?.({ ok: true })));
   await new Promise<void>((resolve) => http.listen(Number(port), '127.0.0.1', resolve));
-  const kafka = new Kafka({ clientId: 'bench-bare-relay', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.ERROR, socketFactory: noDelaySocketFactory });
+  const kafka = benchKafka('bench-bare-relay');
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: false });

@@ -2,14 +2,12 @@
 // topic prefix, the bare passthrough baseline, and drain-rate measurement.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
-import { applyKafkajsFixes, noDelaySocketFactory } from '@streamgate/kafka';
+import type { Kafka } from 'kafkajs';
 import { Topics } from '@streamgate/contracts';
 import type { AppName } from '@streamgate/contracts';
 import { ensureKafka, ensurePostgres, provisionContractTopics, repoRoot, startPlatform, waitFor } from '@streamgate/dev-stack';
 import type { TestPlatform } from '@streamgate/dev-stack';
-
-applyKafkajsFixes();
+import { benchKafka } from './bench-kafka';
 
 export const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
@@ -35,7 +33,7 @@ export function runBench(apps: AppName[], bench: (context: BenchContext) => Prom
     process.env.DATABASE_URL ??= postgres?.url;
     const brokers = (process.env.KAFKA_BROKERS as string).split(',');
     await provisionContractTopics(brokers, '');
-    const kafka = new Kafka({ clientId: 'bench', brokers, logLevel: logLevel.ERROR, socketFactory: noDelaySocketFactory });
+    const kafka = benchKafka('bench');
     let platform: TestPlatform | undefined;
     try {
       platform = await startPlatform({ apps, env, nodeArgs });

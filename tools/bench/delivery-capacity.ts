@@ -1,12 +1,13 @@
 // `npm run bench:delivery [-- --connections 5000 --records 50000]`: memory per idle Socket.IO
 // connection on a delivery instance, and the catch-up rate of a resume served from Kafka
 // (recent window off), next to a bare kafkajs read of the same range in the same run.
-import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
 import type { Socket } from 'socket.io-client';
 import { io } from 'socket.io-client';
 import { SocketEvent, TopicName } from '@streamgate/contracts';
 import type { PartitionPositions, SubscribeAck } from '@streamgate/contracts';
 import { waitFor } from '@streamgate/dev-stack';
+import { benchKafka } from './bench-kafka';
 import { log, numberArg, runBench } from './bench-stack';
 
 const CONNECTIONS = numberArg('connections', 5_000);
@@ -62,7 +63,7 @@ runBench(['access-control', 'ingest', 'enrichment', 'delivery'], async ({ kafka,
   await admin.disconnect();
 
   // Baseline: a bare kafkajs consumer reading the same topic from the start.
-  const bare = new Kafka({ clientId: 'bench-bare', brokers: (process.env.KAFKA_BROKERS as string).split(','), logLevel: logLevel.ERROR }).consumer({ groupId: `${platform.prefix}bench-bare`, maxWaitTimeInMs: 100 });
+  const bare = benchKafka('bench-bare').consumer({ groupId: `${platform.prefix}bench-bare`, maxWaitTimeInMs: 100 });
   await bare.connect();
   await bare.subscribe({ topic: enriched, fromBeginning: true });
   let read = 0;

@@ -1,16 +1,13 @@
 // Baseline for pipeline throughput: a bare kafkajs relay copying one topic to another, the way
 // ingest and enrichment move records (eachBatch, one acks=all send per batch), with no parsing,
 // validation or enrichment. Usage: node kafka-passthrough.js <from> <to> <groupId>
-import { Kafka, Partitioners, logLevel } from 'kafkajs';
-import { applyKafkajsFixes, noDelaySocketFactory } from '@streamgate/kafka';
-
-// The same kafkajs fix as the apps, so the baseline is not charged for a library bug.
-applyKafkajsFixes();
+import { Partitioners } from 'kafkajs';
+import { benchKafka } from './bench-kafka';
 
 async function main(): Promise<void> {
   const [from, to, groupId] = process.argv.slice(2);
   if (!from || !to || !groupId) throw new Error('usage: kafka-passthrough <from> <to> <groupId>');
-  const kafka = new Kafka({ clientId: 'bench-passthrough', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.ERROR, socketFactory: noDelaySocketFactory });
+  const kafka = benchKafka('bench-passthrough');
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
   await Promise.all([producer.connect(), consumer.connect()]);
