@@ -50,6 +50,15 @@ export function runBench(apps: AppName[], bench: (context: BenchContext) => Prom
   });
 }
 
+/** Creates `stream`, a partner entitled to all of it and a subscribe key; returns the key. */
+export async function subscribeKey(platform: TestPlatform, stream: string): Promise<string> {
+  await platform.admin.post('/v1/streams', { name: stream });
+  const partner = (await platform.admin.post<{ id: string }>('/v1/partners', { name: 'Bench' })).body;
+  const key = (await platform.admin.post<{ key: string }>(`/v1/partners/${partner.id}/keys`, { scopes: ['subscribe'] })).body.key;
+  await platform.admin.put(`/v1/partners/${partner.id}/entitlements/${stream}`, {});
+  return key;
+}
+
 /** The baseline: a bare kafkajs relay copying `from` to `to` in its own process. */
 export async function startPassthrough(from: string, to: string, groupId: string): Promise<() => Promise<void>> {
   const child = spawn(process.execPath, [join(repoRoot(), 'tools/dist/bench/kafka-passthrough.js'), from, to, groupId], { env: process.env, stdio: 'inherit' });

@@ -8,7 +8,7 @@ import { SocketEvent, TopicName } from '@streamgate/contracts';
 import type { PartitionPositions, SubscribeAck } from '@streamgate/contracts';
 import { waitFor } from '@streamgate/dev-stack';
 import { benchKafka } from './bench-kafka';
-import { log, numberArg, runBench } from './bench-stack';
+import { log, numberArg, runBench, subscribeKey } from './bench-stack';
 
 const CONNECTIONS = numberArg('connections', 5_000);
 const RECORDS = numberArg('records', 50_000);
@@ -20,10 +20,7 @@ async function metric(url: string, name: string): Promise<number> {
 
 runBench(['access-control', 'ingest', 'enrichment', 'delivery'], async ({ kafka, platform, topics }) => {
   const delivery = platform.url('delivery');
-  await platform.admin.post('/v1/streams', { name: 'bench' });
-  const partner = (await platform.admin.post<{ id: string }>('/v1/partners', { name: 'Bench' })).body;
-  const key = (await platform.admin.post<{ key: string }>(`/v1/partners/${partner.id}/keys`, { scopes: ['subscribe'] })).body.key;
-  await platform.admin.put(`/v1/partners/${partner.id}/entitlements/bench`, {});
+  const key = await subscribeKey(platform, 'bench');
   const open = (): Promise<Socket> =>
     new Promise((resolve, reject) => {
       const socket = io(delivery, { auth: { apiKey: key }, transports: ['websocket'], reconnection: false, timeout: 30_000 });

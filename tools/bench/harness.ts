@@ -14,7 +14,7 @@ import { kafkaVersion, repoRoot, waitFor } from '@streamgate/dev-stack';
 import type { TestPlatform } from '@streamgate/dev-stack';
 import { provisionTopics } from '@streamgate/kafka';
 import { freePort } from '@streamgate/testing';
-import { log, runBench } from './bench-stack';
+import { log, runBench, subscribeKey } from './bench-stack';
 import { renderChart, renderTable } from './report';
 import { startSampler } from './sampler';
 import type { App, ProcessGroup } from './sampler';
@@ -232,10 +232,7 @@ async function maxThroughput(targets: Target[], producer: Producer): Promise<Map
 }
 
 async function setUpPipeline(platform: TestPlatform, topics: { source(stream: string): string }): Promise<Target> {
-  await platform.admin.post('/v1/streams', { name: 'bench' });
-  const partner = (await platform.admin.post<{ id: string }>('/v1/partners', { name: 'Bench' })).body;
-  const key = (await platform.admin.post<{ key: string }>(`/v1/partners/${partner.id}/keys`, { scopes: ['subscribe'] })).body.key;
-  await platform.admin.put(`/v1/partners/${partner.id}/entitlements/bench`, {});
+  const key = await subscribeKey(platform, 'bench');
   await waitFor('the pipeline to know the key', async () => (await fetch(`${platform.url('delivery')}/health`)).ok, { timeoutMs: 10_000 });
   return {
     name: 'pipeline',

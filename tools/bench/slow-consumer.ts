@@ -7,7 +7,7 @@ import { io } from 'socket.io-client';
 import { SocketEvent } from '@streamgate/contracts';
 import type { DeliveredRecord } from '@streamgate/contracts';
 import { waitFor } from '@streamgate/dev-stack';
-import { log, numberArg, runBench } from './bench-stack';
+import { log, numberArg, runBench, subscribeKey } from './bench-stack';
 
 const RATE = numberArg('rate', 500);
 const SECONDS = numberArg('seconds', 10);
@@ -18,10 +18,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 runBench(['access-control', 'ingest', 'enrichment', 'delivery', 'metering'], async ({ kafka, platform, topics }) => {
-  await platform.admin.post('/v1/streams', { name: 'ticks' });
-  const partner = (await platform.admin.post<{ id: string }>('/v1/partners', { name: 'Bench' })).body;
-  const key = (await platform.admin.post<{ key: string }>(`/v1/partners/${partner.id}/keys`, { scopes: ['subscribe'] })).body.key;
-  await platform.admin.put(`/v1/partners/${partner.id}/entitlements/ticks`, {});
+  const key = await subscribeKey(platform, 'ticks');
   const open = (): Promise<Socket> =>
     new Promise((resolve, reject) => {
       const socket = io(platform.url('delivery'), { auth: { apiKey: key }, transports: ['websocket'], reconnection: false });
