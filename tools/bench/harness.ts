@@ -47,20 +47,6 @@ interface Target {
   apps: App[];
 }
 
-/** utime + stime of processes, in seconds (Linux /proc). */
-function cpuSeconds(pids: number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // process gone
-    }
-  }
-  return ticks / 100;
-}
-
 function rssBytes(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
   return Number(line?.split(/\s+/)[1] ?? 0) * 1024;
@@ -135,8 +121,9 @@ async function scenario(label: string, target: Target, producer: Producer, rate:
     await generate(producer, target.topic, rate, 1);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     for (const worker of workers) worker.send({ type: 'reset' });
-    const cpuBefore = cpuSeconds(target.pids());
-    const sampler = startSampler([...target.pids().map((pid, i) => ({ name: target.apps[i]?.name ?? 'relay', pids: () => [pid] })), ...target.groups, { name: 'subscribers', pids: () => workers.map((w) => w.pid ?? 0) }], target.apps);
+    // The target's own processes (each app, or the relay), then the shared ones.
+    const own = target.pids().map((pid, i) => ({ name: target.apps[i]?.name ?? 'relay', pids: () => [pid] }));
+    const sampler = startSampler([...own, ...target.groups, { name: 'subscribers', pids: () => workers.map((w) => w.pid ?? 0) }], target.apps);
     const { sent, valid } = await generate(producer, target.topic, rate, seconds);
     const expected = sent * subscribers;
     let last = { received: 0, histogram: hdr.build() };
@@ -144,8 +131,8 @@ async function scenario(label: string, target: Target, producer: Producer, rate:
       last = await collect(workers);
       return last.received >= expected;
     }, { timeoutMs: 10_000, intervalMs: 500 }).catch(() => undefined);
-    const cpu = cpuSeconds(target.pids()) - cpuBefore;
     const samples = await sampler.stop();
+    const cpu = own.reduce((n, group) => n + (samples.cpuSeconds[group.name] ?? 0), 0);
     const h = last.histogram;
     const result: ScenarioResult = {
       label,

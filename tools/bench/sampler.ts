@@ -38,6 +38,8 @@ export interface ScenarioSamples {
   timeline: Sample[];
   /** Mean CPU % of one core per process group over the scenario. */
   cpuPercent: Record<string, number>;
+  /** CPU seconds per process group over the scenario. */
+  cpuSeconds: Record<string, number>;
   eventLoopP99MaxMs: Record<string, number>;
   lagMax: Record<string, number>;
   /** Per consumer: age of records when their handling started (from the previous hop's write). */
@@ -176,9 +178,13 @@ export function startSampler(groups: ProcessGroup[], apps: App[]): { stop(): Pro
       await tick();
       const before = await first;
       const cpuPercent: Record<string, number> = {};
+      const cpuSeconds: Record<string, number> = {};
       // Over the whole scenario (not a mean of the seconds: the last sample is a partial one).
       const elapsed = (lastAt - started) / 1000;
-      for (const group of groups) cpuPercent[group.name] = Math.round(((totalTicks[group.name] ?? 0) / TICKS_PER_SECOND / Math.max(0.001, elapsed)) * 1000) / 10;
+      for (const group of groups) {
+        cpuSeconds[group.name] = (totalTicks[group.name] ?? 0) / TICKS_PER_SECOND;
+        cpuPercent[group.name] = Math.round((cpuSeconds[group.name] / Math.max(0.001, elapsed)) * 1000) / 10;
+      }
       const eventLoopP99MaxMs: Record<string, number> = {};
       const lagMax: Record<string, number> = {};
       for (const sample of timeline) {
@@ -189,7 +195,7 @@ export function startSampler(groups: ProcessGroup[], apps: App[]): { stop(): Pro
       latest.forEach((s, i) => {
         for (const [consumer, buckets] of Object.entries(s?.age ?? {})) hops[consumer] = hopLatency(before[i]?.age[consumer], buckets);
       });
-      return { timeline, cpuPercent, eventLoopP99MaxMs, lagMax, hops };
+      return { timeline, cpuPercent, cpuSeconds, eventLoopP99MaxMs, lagMax, hops };
     },
   };
 }
