@@ -7,7 +7,11 @@ export interface BatchContext {
   isStopping(): boolean;
 }
 
-export type BatchHandler = (batch: Batch, context: BatchContext) => Promise<void>;
+/**
+ * Handles the batches of one fetch together — one per partition that had records — so that
+ * their outputs go out in one write instead of one per partition.
+ */
+export type BatchHandler = (batches: Batch[], context: BatchContext) => Promise<void>;
 
 export interface BatchConsumerOptions {
   groupId: string;
@@ -16,11 +20,18 @@ export interface BatchConsumerOptions {
   /** Where a group without committed offsets starts. */
   fromBeginning: boolean;
   /**
-   * Commit the group position (at-least-once): a batch's offset is resolved once its handler
-   * succeeded, and resolved offsets are committed every second and at a clean stop. Off for
-   * consumers that keep no group position, such as delivery instances reading the whole topic.
+   * Commit the group position (at-least-once): a batch's offset becomes committable once its
+   * handler succeeded, and committable offsets are committed every `commitIntervalMs`, when the
+   * group rebalances and at a clean stop. Off for consumers that keep no group position, such as
+   * delivery instances reading the whole topic.
    */
   commit?: boolean;
+  /** How often handled offsets are committed (default 1 s): a crash redelivers at most this much. */
+  commitIntervalMs?: number;
+  /**
+   * Partitions handled at once (default 64): every partition of a fetch, up to this many, goes to
+   * one handler call; more wait for the next.
+   */
   partitionsConsumedConcurrently?: number;
   sessionTimeout?: number;
   /**
@@ -38,6 +49,8 @@ export interface BatchConsumerOptions {
   maxBytesPerPartition?: number;
   /** Called after each handled batch with when its handling started (for lag and age metrics). */
   observe?: (batch: Batch, startedAt: number) => void;
+  /** Called when a periodic commit failed (it is retried with the next one). */
+  onCommitFailed?: (error: Error) => void;
   /** Called when kafkajs gives up on an error; the consumer then restarts after a backoff. */
   onCrash?: (error: Error) => void;
   /**
@@ -48,10 +61,24 @@ export interface BatchConsumerOptions {
 }
 
 const RESTART_BACKOFF_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
+const DEFAULT_CONCURRENCY = 64;
+
+/** Batches kafkajs handed out in one turn of the event loop (one fetch), handled by one call. */
+interface FetchGroup {
+  batches: Batch[];
+  done: Promise<void>;
+}
+
+interface Position {
+  topic: string;
+  partition: number;
+  offset: string;
+}
 
 /**
- * A kafkajs consumer running one handler per batch. The offset of a batch is committed only
- * after its handler resolved, so a crash anywhere in the handler redelivers the batch.
+ * A kafkajs consumer running one handler per fetch (all its partitions' batches). The offset of
+ * a batch becomes committable only after its handler resolved, so a crash anywhere in the
+ * handler redelivers the batch.
  */
 export class BatchConsumer {
   private consumer?: Consumer;
@@ -60,7 +87,12 @@ export class BatchConsumer {
   private crashes = 0;
   private restartTimer?: NodeJS.Timeout;
   /** Next offset per `topic:partition` after handled batches (where a restart resumes without commits). */
-  private readonly next = new Map<string, { topic: string; partition: number; offset: string }>();
+  private readonly next = new Map<string, Position>();
+  /** Handled positions not yet committed, per `topic:partition`. */
+  private readonly uncommitted = new Map<string, Position>();
+  private committing: Promise<void> = Promise.resolve();
+  private commitTimer?: NodeJS.Timeout;
+  private open?: FetchGroup;
 
   constructor(
     private readonly kafka: Kafka,
@@ -74,7 +106,7 @@ export class BatchConsumer {
   /** Joins the group and runs; `seek` positions partitions explicitly before the first fetch. */
   async start(options: { seek?: Array<{ topic: string; partition: number; offset: string }> } = {}): Promise<void> {
     this.stopping = false;
-    const { groupId, topics, fromBeginning, handle } = this.options;
+    const { groupId, topics, fromBeginning } = this.options;
     const commit = this.options.commit ?? true;
     const consumer = this.kafka.consumer({
       groupId,
@@ -106,6 +138,18 @@ export class BatchConsumer {
       const delay = RESTART_BACKOFF_MS[Math.min(this.crashes++, RESTART_BACKOFF_MS.length - 1)] as number;
       this.restartTimer = setTimeout(() => void this.restart(), delay);
     });
+    if (commit) {
+      // Partitions are about to move: commit what this member handled, so their next owner
+      // does not handle it again.
+      consumer.on(consumer.events.REBALANCING, () => void this.commitHandled(consumer));
+      consumer.on(consumer.events.GROUP_JOIN, (event) => {
+        for (const [key, { topic, partition }] of this.uncommitted) {
+          if (!event.payload.memberAssignment[topic]?.includes(partition)) this.uncommitted.delete(key);
+        }
+      });
+      clearInterval(this.commitTimer);
+      this.commitTimer = setInterval(() => void this.commitHandled(consumer), this.options.commitIntervalMs ?? 1_000).unref();
+    }
     if (this.options.onAssigned) {
       const onAssigned = this.options.onAssigned;
       consumer.on(consumer.events.GROUP_JOIN, (event) => {
@@ -117,24 +161,29 @@ export class BatchConsumer {
     if (topics.length > 0) await consumer.subscribe({ topics, fromBeginning });
     const context = (heartbeat: () => Promise<void>): BatchContext => ({ heartbeat, isStopping: () => this.stopping });
     await consumer.run({
-      // Offsets are resolved only after the handler (and so its writes) succeeded; kafkajs commits
-      // resolved offsets in the background and on a clean shutdown. A crash re-delivers at most
-      // the last second of batches: at-least-once, without a commit round trip per batch.
-      autoCommit: commit,
-      autoCommitInterval: 1_000,
+      // kafkajs's autoCommit sends an OffsetCommit after every batch of every partition (whatever
+      // autoCommitInterval says): a second request per batch on top of the handler's writes. We
+      // commit handled offsets ourselves on a timer, at rebalances and at a clean stop instead.
+      autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? DEFAULT_CONCURRENCY,
       eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
         const startedAt = Date.now();
-        await handle(batch, context(heartbeat));
+        await this.handleWithFetch(batch, context(heartbeat));
         this.options.observe?.(batch, startedAt);
+        // The handler moved the partition (seek): the batch does not count as handled.
+        if (isStale()) return;
         this.crashed = undefined;
         this.crashes = 0;
         const last = batch.lastOffset();
-        const offset = (BigInt(last) + 1n).toString();
-        this.next.set(`${batch.topic}:${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset });
+        const position = { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() };
+        this.next.set(`${batch.topic}:${batch.partition}`, position);
         resolveOffset(last);
+        if (!commit) return;
+        this.uncommitted.set(`${batch.topic}:${batch.partition}`, position);
+        // stop() waits for this batch before leaving the group: its offset must go before that.
+        if (this.stopping) await this.commitHandled(consumer);
       },
     });
     for (const position of options.seek ?? []) consumer.seek(position);
@@ -143,6 +192,44 @@ export class BatchConsumer {
   /** Moves a partition of the running consumer (e.g. back to a position stored elsewhere). */
   seek(topic: string, partition: number, offset: string): void {
     this.consumer?.seek({ topic, partition, offset });
+  }
+
+  /**
+   * kafkajs calls eachBatch for every partition of a fetch in the same turn of the event loop
+   * (one worker each); the batches gathered until the next turn go to one handler call, and
+   * each of them completes (or fails) with it.
+   */
+  private handleWithFetch(batch: Batch, context: BatchContext): Promise<void> {
+    if (!this.open) {
+      const group: FetchGroup = { batches: [], done: Promise.resolve() };
+      group.done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        if (this.open === group) this.open = undefined;
+        return this.options.handle(group.batches, context);
+      });
+      this.open = group;
+    }
+    this.open.batches.push(batch);
+    return this.open.done;
+  }
+
+  /**
+   * Commits the positions handled since the last commit, one commit at a time. A failed commit
+   * keeps them for the next try unless a newer position arrived meanwhile (at worst, a crash
+   * then redelivers them: at-least-once).
+   */
+  private commitHandled(consumer: Consumer): Promise<void> {
+    this.committing = this.committing.then(async () => {
+      if (this.uncommitted.size === 0) return;
+      const positions = [...this.uncommitted.entries()];
+      this.uncommitted.clear();
+      try {
+        await consumer.commitOffsets(positions.map(([, position]) => position));
+      } catch (error) {
+        for (const [key, position] of positions) if (!this.uncommitted.has(key)) this.uncommitted.set(key, position);
+        if (!this.stopping) this.options.onCommitFailed?.(error as Error);
+      }
+    });
+    return this.committing;
   }
 
   /** For /health: fails while the consumer is down after a crash. */
@@ -170,12 +257,15 @@ export class BatchConsumer {
     await this.start();
   }
 
-  /** Lets the running batch finish (and commit), then leaves the group. */
+  /** Commits what was handled, lets the running batch finish (and commit), then leaves the group. */
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
+    clearInterval(this.commitTimer);
     const consumer = this.consumer;
     this.consumer = undefined;
-    if (consumer) await consumer.disconnect();
+    if (!consumer) return;
+    if (this.options.commit ?? true) await this.commitHandled(consumer);
+    await consumer.disconnect();
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Batch, Kafka } from 'kafkajs';
 import { HealthRegistry, Metrics } from '@streamgate/service';
 import { BatchConsumer } from './batch-consumer';
@@ -16,6 +16,7 @@ export const RECORD_AGE_BUCKETS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0
  */
 @Injectable()
 export class BatchConsumers {
+  private readonly logger = new Logger(BatchConsumers.name);
   private readonly lag = this.metrics.gauge('streamgate_consumer_lag_records', 'Records between a consumer and the end of the log, at its last handled batch', ['consumer', 'topic', 'partition']);
   private readonly age = this.metrics.histogram(
     'streamgate_consumer_record_age_seconds',
@@ -40,6 +41,7 @@ export class BatchConsumers {
     // rebalance or a resubscription) stop reporting their last value.
     const series = new Map<string, { topic: string; partition: number }>();
     const consumer = new BatchConsumer(this.kafka, {
+      onCommitFailed: (error) => this.logger.warn({ msg: 'offset commit failed, retrying with the next', consumer: name, error: error.message }),
       ...options,
       observe: (batch: Batch, startedAt: number) => {
         series.set(`${batch.topic}:${batch.partition}`, { topic: batch.topic, partition: batch.partition });

@@ -41,12 +41,14 @@ export class ControlTable<T> {
       fromBeginning: true,
       commit: false,
       maxWaitTimeInMs: options.maxWaitTimeInMs ?? 1_000,
-      handle: async (batch) => {
-        for (const message of batch.messages) {
-          const key = message.key?.toString('utf8');
-          if (key !== undefined) this.apply(key, message.value);
+      handle: async (batches) => {
+        for (const batch of batches) {
+          for (const message of batch.messages) {
+            const key = message.key?.toString('utf8');
+            if (key !== undefined) this.apply(key, message.value);
+          }
+          this.noteProgress(batch.partition, BigInt(batch.lastOffset()));
         }
-        this.noteProgress(batch.partition, BigInt(batch.lastOffset()));
       },
     });
   }

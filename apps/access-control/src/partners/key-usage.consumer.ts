@@ -23,7 +23,7 @@ export class KeyUsageConsumer implements OnApplicationBootstrap, BeforeApplicati
       groupId: `${topics.prefix}streamgate.access-control.key-usage`,
       topics: [topics.name(TopicName.UsageEvents)],
       fromBeginning: false,
-      handle: (batch) => this.handle(batch),
+      handle: (batches) => this.handle(batches),
       onCrash: (error) => this.logger.error({ msg: 'consumer crashed', error: error.message }),
     });
   }
@@ -36,9 +36,9 @@ export class KeyUsageConsumer implements OnApplicationBootstrap, BeforeApplicati
     await this.consumer.stop();
   }
 
-  private async handle(batch: Batch): Promise<void> {
+  private async handle(batches: Batch[]): Promise<void> {
     const lastUsed = new Map<string, string>();
-    for (const message of batch.messages) {
+    for (const message of batches.flatMap((batch) => batch.messages)) {
       try {
         const event = JSON.parse(message.value?.toString('utf8') ?? '') as unknown;
         if (isJsonObject(event) && typeof event.keyId === 'string' && typeof event.windowEnd === 'string') {

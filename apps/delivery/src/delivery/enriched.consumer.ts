@@ -36,7 +36,7 @@ export class EnrichedConsumer implements OnApplicationBootstrap, BeforeApplicati
       // the event loop (and every socket) for over a second.
       maxBytes: 1024 * 1024,
       maxBytesPerPartition: 256 * 1024,
-      handle: async (batch) => this.hub.publish(batch),
+      handle: async (batches) => batches.forEach((batch) => this.hub.publish(batch)),
       onCrash: (error) => this.logger.error({ msg: 'consumer crashed', error: error.message }),
     });
   }

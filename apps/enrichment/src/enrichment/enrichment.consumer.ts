@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { TopicName, Topics } from '@streamgate/contracts';
 import { BatchConsumer, BatchConsumers, RecordProducer, KAFKA, KAFKA_ADMIN } from '@streamgate/kafka';
-import type { Admin, Batch, Kafka } from '@streamgate/kafka';
+import type { Admin, Batch, Kafka, Message } from '@streamgate/kafka';
 import { Metrics } from '@streamgate/service';
 import { ReferenceTables, StreamCatalog } from '@streamgate/streams';
 import { ENRICHMENT_CONFIG } from '../config/enrichment.config';
@@ -20,7 +20,7 @@ export class EnrichmentConsumer implements OnApplicationBootstrap, BeforeApplica
   private readonly catalog: StreamCatalog;
   private readonly reference: ReferenceTables;
   private readonly records = this.metrics.counter('streamgate_enrichment_records_total', 'Validated records handled', ['outcome']);
-  private readonly batchSeconds = this.metrics.histogram('streamgate_enrichment_batch_seconds', 'Time to handle one batch, writes included');
+  private readonly batchSeconds = this.metrics.histogram('streamgate_enrichment_batch_seconds', "Time to handle one fetch's batches, writes included");
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
@@ -38,8 +38,7 @@ export class EnrichmentConsumer implements OnApplicationBootstrap, BeforeApplica
       groupId: `${topics.prefix}streamgate.enrichment`,
       topics: [topics.name(TopicName.RecordsValidated)],
       fromBeginning: true,
-      partitionsConsumedConcurrently: 3,
-      handle: (batch) => this.handle(batch),
+      handle: (batches) => this.handle(batches),
       onCrash: (error) => this.logger.error({ msg: 'consumer crashed', error: error.message }),
     });
   }
@@ -57,13 +56,17 @@ export class EnrichmentConsumer implements OnApplicationBootstrap, BeforeApplica
     await Promise.all([this.catalog.stop(), this.reference.stop()]);
   }
 
-  private async handle(batch: Batch): Promise<void> {
+  /** Every partition of a fetch in one write: a produce request per fetch, not per partition. */
+  private async handle(batches: Batch[]): Promise<void> {
     const stop = this.batchSeconds.startTimer();
-    const { enriched, dead } = enrichBatch(batch, {
-      stream: (name) => this.catalog.get(name),
-      lookup: this.reference.lookup,
-      now: new Date().toISOString(),
-    });
+    const context = { stream: (name: string) => this.catalog.get(name), lookup: this.reference.lookup, now: new Date().toISOString() };
+    const enriched: Message[] = [];
+    const dead: Message[] = [];
+    for (const batch of batches) {
+      const out = enrichBatch(batch, context);
+      enriched.push(...out.enriched);
+      dead.push(...out.dead);
+    }
     await this.producer.sendBatch([
       { topic: this.topics.name(TopicName.RecordsEnriched), messages: enriched },
       { topic: this.topics.name(TopicName.RecordsDlq), messages: dead },

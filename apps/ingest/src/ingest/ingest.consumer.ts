@@ -24,7 +24,7 @@ export class IngestConsumer implements OnApplicationBootstrap, BeforeApplication
   private stopped = false;
   private readonly records = this.metrics.counter('streamgate_ingest_records_total', 'Source records handled', ['outcome']);
   private readonly deadLetters = this.metrics.counter('streamgate_ingest_dead_letters_total', 'Records sent to records.dlq', ['reason']);
-  private readonly batchSeconds = this.metrics.histogram('streamgate_ingest_batch_seconds', 'Time to handle one source batch, writes included');
+  private readonly batchSeconds = this.metrics.histogram('streamgate_ingest_batch_seconds', "Time to handle one fetch's source batches, writes included");
 
   constructor(
     @Inject(KAFKA_ADMIN) private readonly admin: Admin,
@@ -40,10 +40,9 @@ export class IngestConsumer implements OnApplicationBootstrap, BeforeApplication
       groupId: `${topics.prefix}streamgate.ingest`,
       topics: [],
       fromBeginning: true,
-      partitionsConsumedConcurrently: 4,
       // Resubscribing (a stream created or deleted) stops the consumer, which waits for the fetch in flight.
       maxWaitTimeInMs: 100,
-      handle: (batch) => this.handle(batch),
+      handle: (batches) => this.handle(batches),
       onCrash: (error) => this.logger.error({ msg: 'consumer crashed', error: error.message }),
     });
   }
@@ -61,25 +60,27 @@ export class IngestConsumer implements OnApplicationBootstrap, BeforeApplication
     await this.consumer.stop();
   }
 
-  private async handle(batch: Batch): Promise<void> {
+  /** Every partition of a fetch in one write: a produce request per fetch, not per partition. */
+  private async handle(batches: Batch[]): Promise<void> {
     const stop = this.batchSeconds.startTimer();
     const now = Date.now();
-    const out = normalizeBatch(batch, {
-      stream: this.catalog.streams.bySource(batch.topic),
-      maxRecordBytes: this.config.MAX_RECORD_BYTES,
-      seen: (stream, id) => this.dedupe.has(stream, id, now),
-      now: new Date(now).toISOString(),
+    const iso = new Date(now).toISOString();
+    const outs = batches.map((batch) => {
+      const stream = this.catalog.streams.bySource(batch.topic);
+      const seen = (name: string, id: string) => this.dedupe.has(name, id, now);
+      return { stream, out: normalizeBatch(batch, { stream, maxRecordBytes: this.config.MAX_RECORD_BYTES, seen, now: iso }) };
     });
     await this.producer.sendBatch([
-      { topic: this.topics.name(TopicName.RecordsValidated), messages: out.valid },
-      { topic: this.topics.name(TopicName.RecordsDlq), messages: out.dead },
+      { topic: this.topics.name(TopicName.RecordsValidated), messages: outs.flatMap(({ out }) => out.valid) },
+      { topic: this.topics.name(TopicName.RecordsDlq), messages: outs.flatMap(({ out }) => out.dead) },
     ]);
-    const stream = this.catalog.streams.bySource(batch.topic)?.definition.name ?? '';
-    for (const id of out.forwardedIds) this.dedupe.add(stream, id, now);
-    this.records.inc({ outcome: 'valid' }, out.valid.length);
-    this.records.inc({ outcome: 'dead' }, out.dead.length);
-    this.records.inc({ outcome: 'duplicate' }, out.duplicates);
-    for (const letter of out.dead) this.deadLetters.inc({ reason: String(letter.headers?.reason) });
+    for (const { stream, out } of outs) {
+      for (const id of out.forwardedIds) this.dedupe.add(stream?.definition.name ?? '', id, now);
+      this.records.inc({ outcome: 'valid' }, out.valid.length);
+      this.records.inc({ outcome: 'dead' }, out.dead.length);
+      this.records.inc({ outcome: 'duplicate' }, out.duplicates);
+      for (const letter of out.dead) this.deadLetters.inc({ reason: String(letter.headers?.reason) });
+    }
     stop();
   }
 

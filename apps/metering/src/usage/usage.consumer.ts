@@ -37,8 +37,8 @@ export class UsageConsumer implements OnApplicationBootstrap, BeforeApplicationS
       groupId: this.groupId,
       topics: [this.topic],
       fromBeginning: true,
-      partitionsConsumedConcurrently: 3,
-      handle: (batch) => this.handle(batch),
+      // One transaction per partition (the offsets are stored with each partition's aggregates).
+      handle: async (batches) => void (await Promise.all(batches.map((batch) => this.handle(batch)))),
       onAssigned: (assignment, seek) => this.seekToStored(assignment, seek),
       onCrash: (error) => this.logger.error({ msg: 'consumer crashed', error: error.message }),
     });
