@@ -16,11 +16,16 @@ interface WorkerConfig {
 const config = JSON.parse(process.argv[2] ?? '{}') as WorkerConfig;
 const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: 3 });
 let received = 0;
+// The worst latency per second of scheduled send time: says when in a run the tail happened.
+const worst = new Map<number, number>();
 
 function record(data: { sentAt?: number } | undefined, now: number): void {
   if (typeof data?.sentAt !== 'number') return;
   received++;
-  histogram.recordValue(Math.max(1, now - data.sentAt));
+  const latency = Math.max(1, now - data.sentAt);
+  histogram.recordValue(latency);
+  const second = Math.floor(data.sentAt / 1000);
+  if (latency > (worst.get(second) ?? 0)) worst.set(second, latency);
 }
 
 async function open(): Promise<Socket> {
@@ -48,9 +53,10 @@ async function main(): Promise<void> {
   process.on('message', (message: { type: string }) => {
     if (message.type === 'reset') {
       histogram.reset();
+      worst.clear();
       received = 0;
     }
-    if (message.type === 'report') process.send?.({ type: 'report', received, histogram: hdr.encodeIntoCompressedBase64(histogram) });
+    if (message.type === 'report') process.send?.({ type: 'report', received, histogram: hdr.encodeIntoCompressedBase64(histogram), worst: Object.fromEntries(worst) });
     if (message.type === 'stop') {
       for (const socket of sockets) socket.close();
       process.exit(0);
