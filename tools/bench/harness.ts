@@ -22,6 +22,7 @@ import type { BenchResults, ScenarioResult } from './report';
 
 const QUICK = process.argv.includes('--quick');
 const SECONDS = QUICK ? 8 : 20;
+const WARM_UP_SECONDS = QUICK ? 5 : 20;
 // Each rate step of (a): long enough for a backlog to show in p99 and lag.
 const STEP_SECONDS = QUICK ? 5 : 15;
 const IDLE_CONNECTIONS = 5_000;
@@ -293,8 +294,8 @@ runBench([...APPS], async ({ kafka, platform, topics }) => {
     const scenarios: ScenarioResult[] = [];
     // Warm both up (the broker's JIT above all, then connections and first fetches), so the
     // first scenario measured is not charged for a cold JVM; reported in the log only.
-    await scenario('warm-up', pipeline, producer, 1_000, 10);
-    await scenario('warm-up', bare.target, producer, 1_000, 10);
+    await scenario('warm-up', pipeline, producer, 1_000, 10, {}, WARM_UP_SECONDS);
+    await scenario('warm-up', bare.target, producer, 1_000, 10, {}, WARM_UP_SECONDS);
     const both = async (label: string, rate: number, subscribers: number, extra: Record<string, unknown> = {}) => {
       const results = [await scenario(label, pipeline, producer, rate, subscribers, extra), await scenario(label, bare.target, producer, rate, subscribers, extra)];
       scenarios.push(...results);
