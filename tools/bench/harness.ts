@@ -211,7 +211,8 @@ function sustained(result: ScenarioResult): boolean {
  */
 async function maxThroughput(targets: Target[], producer: Producer): Promise<Map<Target, { steps: ScenarioResult[]; maxRate: number }>> {
   const results = new Map(targets.map((t) => [t, { steps: [] as ScenarioResult[], maxRate: 0, failedAt: 0 }]));
-  for (const rate of QUICK ? [1_000, 2_000, 4_000, 8_000, 16_000] : [1_000, 2_000, 3_000, 4_000, 6_000, 8_000, 12_000, 16_000, 24_000]) {
+  // Quick runs start at 2,000 (1,000 is measured in (b)) to stay under five minutes.
+  for (const rate of QUICK ? [2_000, 4_000, 8_000, 16_000] : [1_000, 2_000, 3_000, 4_000, 6_000, 8_000, 12_000, 16_000, 24_000]) {
     const running = targets.filter((t) => !results.get(t)?.failedAt);
     if (running.length === 0) break;
     for (const target of running) {
@@ -224,7 +225,8 @@ async function maxThroughput(targets: Target[], producer: Producer): Promise<Map
   }
   for (const target of targets) {
     const entry = results.get(target) as { steps: ScenarioResult[]; maxRate: number; failedAt: number };
-    if (!entry.failedAt || !entry.maxRate) continue;
+    // (Failing the first step tries half of it.)
+    if (!entry.failedAt) continue;
     const rate = Math.round((entry.maxRate + entry.failedAt) / 2 / 100) * 100;
     const result = await scenario('a: max throughput', target, producer, rate, 10, {}, STEP_SECONDS);
     entry.steps.push(result);
