@@ -1,5 +1,5 @@
 import { KafkaJSNonRetriableError } from 'kafkajs';
-import type { Admin, Kafka } from 'kafkajs';
+import type { Admin, Batch, Kafka } from 'kafkajs';
 import { expectEventually, testKafka, uniqueName } from '@streamgate/testing';
 import { BatchConsumer } from './batch-consumer';
 import { RecordProducer } from './producer';
@@ -149,6 +149,38 @@ describe('kafka lib against the real broker', () => {
     } finally {
       await running.stop();
     }
+  });
+
+  it('commits what it handled when the group rebalances, so the next owner of a partition does not handle it again', async () => {
+    const topic = uniqueName('it.rebalance.');
+    const groupId = uniqueName('it-group-');
+    await provisionTopics(admin, [{ topic, partitions: 4, compacted: false }]);
+    const values = (batches: Batch[]) => batches.flatMap((b) => b.messages.map((m) => String(m.value)));
+    const first = new Set<string>();
+    const second = new Set<string>();
+    // A long interval: only the rebalance (or a stop) commits.
+    const options = { groupId, topics: [topic], fromBeginning: true, commitIntervalMs: 60_000 };
+    let handledByA = 0;
+    const a = new BatchConsumer(kafka, {
+      ...options,
+      handle: async (batches) => values(batches).forEach((v) => void (first.add(v), (handledByA += 1))),
+    });
+    const b = new BatchConsumer(kafka, { ...options, handle: async (batches) => values(batches).forEach((v) => second.add(v)) });
+    await a.start();
+    try {
+      await producer.send(topic, Array.from({ length: 8 }, (_, i) => ({ value: `before${i}`, partition: i % 4 })));
+      // Everything in the topic (kafkajs may write a record twice when it retries a send to a new topic).
+      const written = (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.offset), 0);
+      await expectEventually(() => expect(handledByA).toBe(written), { timeoutMs: 30_000 });
+      await b.start();
+      await producer.send(topic, Array.from({ length: 8 }, (_, i) => ({ value: `after${i}`, partition: i % 4 })));
+      await expectEventually(() => expect(new Set([...first, ...second].filter((v) => v.startsWith('after'))).size).toBe(8), { timeoutMs: 30_000 });
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+    // b took over partitions a had read: it starts after what a handled, not from the beginning.
+    expect(second.size).toBeGreaterThan(0);
+    expect([...second].filter((v) => v.startsWith('before'))).toEqual([]);
   });
 
   it('restarts after kafkajs gives up on an error, reporting the crash on its health check meanwhile', async () => {
