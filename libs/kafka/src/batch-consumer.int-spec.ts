@@ -151,6 +151,30 @@ describe('kafka lib against the real broker', () => {
     }
   });
 
+  it('commits the batch in flight at stop before leaving the group', async () => {
+    const topic = uniqueName('it.stop.');
+    const groupId = uniqueName('it-group-');
+    await provisionTopics(admin, [{ topic, partitions: 1, compacted: false }]);
+    await producer.send(topic, Array.from({ length: 5 }, (_, i) => ({ value: `v${i}` })));
+    let working = false;
+    const consumer = new BatchConsumer(kafka, {
+      groupId,
+      topics: [topic],
+      fromBeginning: true,
+      commitIntervalMs: 60_000,
+      // A handler still working (1 s) when stop() is called: kafkajs no longer runs by then.
+      handle: async () => {
+        working = true;
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      },
+    });
+    await consumer.start();
+    await expectEventually(() => expect(working).toBe(true), { timeoutMs: 30_000, intervalMs: 20 });
+    await consumer.stop();
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    expect(offsets?.partitions[0]?.offset).toBe((await admin.fetchTopicOffsets(topic))[0]?.offset);
+  });
+
   it('commits what it handled when the group rebalances, so the next owner of a partition does not handle it again', async () => {
     const topic = uniqueName('it.rebalance.');
     const groupId = uniqueName('it-group-');

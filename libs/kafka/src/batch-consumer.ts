@@ -1,4 +1,4 @@
-import type { Batch, Consumer, Kafka } from 'kafkajs';
+import type { Batch, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 
 export interface BatchContext {
   /** Keeps the group membership alive during long batches. */
@@ -26,11 +26,15 @@ export interface BatchConsumerOptions {
    * delivery instances reading the whole topic.
    */
   commit?: boolean;
-  /** How often handled offsets are committed (default 1 s): a crash redelivers at most this much. */
+  /**
+   * How often handled offsets are committed (default 1 s): a crash redelivers what was handled
+   * since the last successful commit — about this much, more while commits fail.
+   */
   commitIntervalMs?: number;
   /**
    * Partitions handled at once (default 64): every partition of a fetch, up to this many, goes to
-   * one handler call; more wait for the next.
+   * one handler call; more wait for the next. (With several brokers, kafkajs fetches from each
+   * at once: batches of fetches that arrive in the same turn share a call.)
    */
   partitionsConsumedConcurrently?: number;
   sessionTimeout?: number;
@@ -90,6 +94,13 @@ export class BatchConsumer {
   private readonly next = new Map<string, Position>();
   /** Handled positions not yet committed, per `topic:partition`. */
   private readonly uncommitted = new Map<string, Position>();
+  /** This member's partitions (`topic:partition`) since its last group join. */
+  private assigned = new Set<string>();
+  /**
+   * Commits through the running consumer's group directly (the eachBatch payload's), not through
+   * `consumer.commitOffsets`, which does nothing once a stop has begun and retries for seconds.
+   */
+  private commitOffsets?: EachBatchPayload['commitOffsetsIfNecessary'];
   private committing: Promise<void> = Promise.resolve();
   private commitTimer?: NodeJS.Timeout;
   private open?: FetchGroup;
@@ -119,6 +130,8 @@ export class BatchConsumer {
       ...(this.options.maxBytesPerPartition ? { maxBytesPerPartition: this.options.maxBytesPerPartition } : {}),
     });
     this.consumer = consumer;
+    this.commitOffsets = undefined;
+    this.assigned = new Set();
     for (const position of options.seek ?? []) {
       if (!this.next.has(`${position.topic}:${position.partition}`)) this.next.set(`${position.topic}:${position.partition}`, position);
     }
@@ -135,20 +148,23 @@ export class BatchConsumer {
       }
       this.crashed = event.payload.error;
       this.options.onCrash?.(event.payload.error);
+      // Down until the restart: what was handled and not committed is handled again then.
+      clearInterval(this.commitTimer);
+      this.uncommitted.clear();
       const delay = RESTART_BACKOFF_MS[Math.min(this.crashes++, RESTART_BACKOFF_MS.length - 1)] as number;
       this.restartTimer = setTimeout(() => void this.restart(), delay);
     });
     if (commit) {
       // Partitions are about to move: commit what this member handled, so their next owner
       // does not handle it again.
-      consumer.on(consumer.events.REBALANCING, () => void this.commitHandled(consumer));
+      consumer.on(consumer.events.REBALANCING, () => void this.commitHandled());
       consumer.on(consumer.events.GROUP_JOIN, (event) => {
-        for (const [key, { topic, partition }] of this.uncommitted) {
-          if (!event.payload.memberAssignment[topic]?.includes(partition)) this.uncommitted.delete(key);
-        }
+        const assignment = event.payload.memberAssignment;
+        this.assigned = new Set(Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((p) => `${topic}:${p}`)));
+        for (const key of this.uncommitted.keys()) if (!this.assigned.has(key)) this.uncommitted.delete(key);
       });
       clearInterval(this.commitTimer);
-      this.commitTimer = setInterval(() => void this.commitHandled(consumer), this.options.commitIntervalMs ?? 1_000).unref();
+      this.commitTimer = setInterval(() => void this.commitHandled(), this.options.commitIntervalMs ?? 1_000).unref();
     }
     if (this.options.onAssigned) {
       const onAssigned = this.options.onAssigned;
@@ -167,8 +183,9 @@ export class BatchConsumer {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? DEFAULT_CONCURRENCY,
-      eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => {
+      eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning, isStale, commitOffsetsIfNecessary }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
+        this.commitOffsets = commitOffsetsIfNecessary;
         const startedAt = Date.now();
         await this.handleWithFetch(batch, context(heartbeat));
         this.options.observe?.(batch, startedAt);
@@ -183,7 +200,7 @@ export class BatchConsumer {
         if (!commit) return;
         this.uncommitted.set(`${batch.topic}:${batch.partition}`, position);
         // stop() waits for this batch before leaving the group: its offset must go before that.
-        if (this.stopping) await this.commitHandled(consumer);
+        if (this.stopping) await this.commitHandled();
       },
     });
     for (const position of options.seek ?? []) consumer.seek(position);
@@ -214,21 +231,26 @@ export class BatchConsumer {
 
   /**
    * Commits the positions handled since the last commit, one commit at a time. A failed commit
-   * keeps them for the next try unless a newer position arrived meanwhile (at worst, a crash
-   * then redelivers them: at-least-once).
+   * keeps them for the next try while this member still owns the partition and nothing newer
+   * was handled (at worst, a crash then redelivers them: at-least-once). Never rejects.
    */
-  private commitHandled(consumer: Consumer): Promise<void> {
-    this.committing = this.committing.then(async () => {
-      if (this.uncommitted.size === 0) return;
-      const positions = [...this.uncommitted.entries()];
-      this.uncommitted.clear();
-      try {
-        await consumer.commitOffsets(positions.map(([, position]) => position));
-      } catch (error) {
-        for (const [key, position] of positions) if (!this.uncommitted.has(key)) this.uncommitted.set(key, position);
-        if (!this.stopping) this.options.onCommitFailed?.(error as Error);
-      }
-    });
+  private commitHandled(): Promise<void> {
+    this.committing = this.committing
+      .then(async () => {
+        const commitOffsets = this.commitOffsets;
+        if (!commitOffsets || this.uncommitted.size === 0) return;
+        const positions = [...this.uncommitted.entries()];
+        this.uncommitted.clear();
+        const topics = new Map<string, Array<{ partition: number; offset: string }>>();
+        for (const [, { topic, partition, offset }] of positions) topics.set(topic, [...(topics.get(topic) ?? []), { partition, offset }]);
+        try {
+          await commitOffsets({ topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) });
+        } catch (error) {
+          for (const [key, position] of positions) if (this.assigned.has(key) && !this.uncommitted.has(key)) this.uncommitted.set(key, position);
+          if (!this.stopping) this.options.onCommitFailed?.(error as Error);
+        }
+      })
+      .catch(() => undefined);
     return this.committing;
   }
 
@@ -265,7 +287,7 @@ export class BatchConsumer {
     const consumer = this.consumer;
     this.consumer = undefined;
     if (!consumer) return;
-    if (this.options.commit ?? true) await this.commitHandled(consumer);
+    if (this.options.commit ?? true) await this.commitHandled();
     await consumer.disconnect();
   }
 }
