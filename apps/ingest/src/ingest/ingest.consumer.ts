@@ -65,10 +65,15 @@ export class IngestConsumer implements OnApplicationBootstrap, BeforeApplication
     const stop = this.batchSeconds.startTimer();
     const now = Date.now();
     const iso = new Date(now).toISOString();
+    // Ids forwarded by earlier batches of this call count as seen: the same producer id in two
+    // partitions of one fetch goes out once.
+    const forwarded = new Set<string>();
+    const seen = (name: string, id: string) => forwarded.has(`${name}\u0000${id}`) || this.dedupe.has(name, id, now);
     const outs = batches.map((batch) => {
       const stream = this.catalog.streams.bySource(batch.topic);
-      const seen = (name: string, id: string) => this.dedupe.has(name, id, now);
-      return { stream, out: normalizeBatch(batch, { stream, maxRecordBytes: this.config.MAX_RECORD_BYTES, seen, now: iso }) };
+      const out = normalizeBatch(batch, { stream, maxRecordBytes: this.config.MAX_RECORD_BYTES, seen, now: iso });
+      for (const id of out.forwardedIds) forwarded.add(`${stream?.definition.name ?? ''}\u0000${id}`);
+      return { stream, out };
     });
     await this.producer.sendBatch([
       { topic: this.topics.name(TopicName.RecordsValidated), messages: outs.flatMap(({ out }) => out.valid) },

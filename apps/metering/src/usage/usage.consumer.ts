@@ -37,8 +37,12 @@ export class UsageConsumer implements OnApplicationBootstrap, BeforeApplicationS
       groupId: this.groupId,
       topics: [this.topic],
       fromBeginning: true,
-      // One transaction per partition (the offsets are stored with each partition's aggregates).
-      handle: async (batches) => void (await Promise.all(batches.map((batch) => this.handle(batch)))),
+      // One transaction per partition (the offsets are stored with each partition's aggregates);
+      // all of them settle before a failure fails the call, so none runs on after it.
+      handle: async (batches) => {
+        const failed = (await Promise.allSettled(batches.map((batch) => this.handle(batch)))).find((r) => r.status === 'rejected');
+        if (failed) throw failed.reason;
+      },
       onAssigned: (assignment, seek) => this.seekToStored(assignment, seek),
       onCrash: (error) => this.logger.error({ msg: 'consumer crashed', error: error.message }),
     });
