@@ -8,7 +8,7 @@ import { CatalogService } from '../catalog/catalog.service';
 import { INGEST_CONFIG } from '../config/ingest.config';
 import type { IngestConfig } from '../config/ingest.config';
 import { DedupeWindow } from './dedupe-window';
-import { normalizeBatch } from './normalize';
+import { normalizeFetch } from './normalize';
 
 /**
  * Reads every stream's source topic and writes each record to records.validated or
@@ -64,28 +64,21 @@ export class IngestConsumer implements OnApplicationBootstrap, BeforeApplication
   private async handle(batches: Batch[]): Promise<void> {
     const stop = this.batchSeconds.startTimer();
     const now = Date.now();
-    const iso = new Date(now).toISOString();
-    // Ids forwarded by earlier batches of this call count as seen: the same producer id in two
-    // partitions of one fetch goes out once.
-    const forwarded = new Set<string>();
-    const seen = (name: string, id: string) => forwarded.has(`${name}\u0000${id}`) || this.dedupe.has(name, id, now);
-    const outs = batches.map((batch) => {
-      const stream = this.catalog.streams.bySource(batch.topic);
-      const out = normalizeBatch(batch, { stream, maxRecordBytes: this.config.MAX_RECORD_BYTES, seen, now: iso });
-      for (const id of out.forwardedIds) forwarded.add(`${stream?.definition.name ?? ''}\u0000${id}`);
-      return { stream, out };
+    const out = normalizeFetch(batches, {
+      streamOf: (topic) => this.catalog.streams.bySource(topic),
+      maxRecordBytes: this.config.MAX_RECORD_BYTES,
+      seen: (stream, id) => this.dedupe.has(stream, id, now),
+      now: new Date(now).toISOString(),
     });
     await this.producer.sendBatch([
-      { topic: this.topics.name(TopicName.RecordsValidated), messages: outs.flatMap(({ out }) => out.valid) },
-      { topic: this.topics.name(TopicName.RecordsDlq), messages: outs.flatMap(({ out }) => out.dead) },
+      { topic: this.topics.name(TopicName.RecordsValidated), messages: out.valid },
+      { topic: this.topics.name(TopicName.RecordsDlq), messages: out.dead },
     ]);
-    for (const { stream, out } of outs) {
-      for (const id of out.forwardedIds) this.dedupe.add(stream?.definition.name ?? '', id, now);
-      this.records.inc({ outcome: 'valid' }, out.valid.length);
-      this.records.inc({ outcome: 'dead' }, out.dead.length);
-      this.records.inc({ outcome: 'duplicate' }, out.duplicates);
-      for (const letter of out.dead) this.deadLetters.inc({ reason: String(letter.headers?.reason) });
-    }
+    for (const { stream, id } of out.forwarded) this.dedupe.add(stream, id, now);
+    this.records.inc({ outcome: 'valid' }, out.valid.length);
+    this.records.inc({ outcome: 'dead' }, out.dead.length);
+    this.records.inc({ outcome: 'duplicate' }, out.duplicates);
+    for (const letter of out.dead) this.deadLetters.inc({ reason: String(letter.headers?.reason) });
     stop();
   }
 

@@ -1,6 +1,6 @@
 import type { KafkaMessage } from '@streamgate/kafka';
 import { compileStream, createSchemaCompiler } from '@streamgate/streams';
-import { normalizeBatch } from './normalize';
+import { normalizeBatch, normalizeFetch } from './normalize';
 import type { NormalizeOptions } from './normalize';
 
 const NOW = '2026-11-28T12:00:00.000Z';
@@ -92,6 +92,22 @@ describe('normalizeBatch', () => {
     expect(out.valid.map((m) => JSON.parse(String(m.value)).id)).toEqual(['a', 'b']);
     expect(out.forwardedIds).toEqual(['a', 'b']);
     expect(out.duplicates).toBe(2);
+  });
+
+  it('forwards a producer id once across the partitions of one fetch, and reports each forwarded id with its stream', () => {
+    const withId = (id: string, offset: string) => message('{"price":1}', { offset, headers: { id: Buffer.from(id) } });
+    const out = normalizeFetch(
+      [
+        { topic: 'ingest.trades', partition: 0, messages: [withId('a', '1'), withId('b', '2')] },
+        { topic: 'ingest.trades', partition: 1, messages: [withId('a', '5'), withId('c', '6')] },
+        { topic: 'ingest.unknown', partition: 0, messages: [withId('a', '9')] },
+      ],
+      { ...options, streamOf: (topic) => (topic === 'ingest.trades' ? trades : undefined) },
+    );
+    expect(out.valid.map((m) => JSON.parse(String(m.value)).id)).toEqual(['a', 'b', 'c']);
+    expect(out.forwarded).toEqual([{ stream: 'trades', id: 'a' }, { stream: 'trades', id: 'b' }, { stream: 'trades', id: 'c' }]);
+    expect(out.duplicates).toBe(1);
+    expect(out.dead.map((m) => String(m.headers?.reason))).toEqual(['UNKNOWN_STREAM']);
   });
 
   it('dead-letters records of a topic no stream owns as UNKNOWN_STREAM', () => {

@@ -57,6 +57,41 @@ export function normalizeBatch(batch: Pick<Batch, 'topic' | 'partition' | 'messa
   return out;
 }
 
+export interface NormalizedFetch {
+  valid: Message[];
+  dead: Message[];
+  /** Producer ids forwarded, with their stream: remembered once the writes are acknowledged. */
+  forwarded: Array<{ stream: string; id: string }>;
+  duplicates: number;
+}
+
+/**
+ * A fetch — one batch per partition, of any source topics — as one output for one write. A
+ * producer id forwarded by an earlier batch of the fetch counts as seen: the same id in two
+ * partitions of a stream goes out once.
+ */
+export function normalizeFetch(
+  batches: Array<Pick<Batch, 'topic' | 'partition' | 'messages'>>,
+  options: Omit<NormalizeOptions, 'stream'> & { streamOf(topic: string): CompiledStream | undefined },
+): NormalizedFetch {
+  const out: NormalizedFetch = { valid: [], dead: [], forwarded: [], duplicates: 0 };
+  const forwarded = new Set<string>();
+  const seen = (stream: string, id: string) => forwarded.has(`${stream}\u0000${id}`) || options.seen(stream, id);
+  for (const batch of batches) {
+    const stream = options.streamOf(batch.topic);
+    const name = stream?.definition.name ?? '';
+    const one = normalizeBatch(batch, { stream, maxRecordBytes: options.maxRecordBytes, now: options.now, seen });
+    out.valid.push(...one.valid);
+    out.dead.push(...one.dead);
+    out.duplicates += one.duplicates;
+    for (const id of one.forwardedIds) {
+      forwarded.add(`${name}\u0000${id}`);
+      out.forwarded.push({ stream: name, id });
+    }
+  }
+  return out;
+}
+
 type Rejection = { reason: DlqReason; detail: string };
 
 export function normalizeRecord(
