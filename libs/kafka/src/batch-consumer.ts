@@ -242,7 +242,11 @@ export class BatchConsumer {
         const positions = [...this.uncommitted.entries()];
         this.uncommitted.clear();
         const topics = new Map<string, Array<{ partition: number; offset: string }>>();
-        for (const [, { topic, partition, offset }] of positions) topics.set(topic, [...(topics.get(topic) ?? []), { partition, offset }]);
+        for (const [, { topic, partition, offset }] of positions) {
+          const partitions = topics.get(topic) ?? [];
+          partitions.push({ partition, offset });
+          topics.set(topic, partitions);
+        }
         try {
           await commitOffsets({ topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) });
         } catch (error) {
