@@ -1,3 +1,6 @@
+import { check, checkFields } from './contract-checks';
+import type { FieldChecks } from './contract-checks';
+
 /** Scopes an API key can carry (DESIGN.md §4). */
 export const KeyScope = {
   Subscribe: 'subscribe',
@@ -35,4 +38,30 @@ export interface PartnerRecord {
   plan: string | null;
   timezone: string;
   status: 'active' | 'suspended';
+}
+
+const API_KEY_RECORD: FieldChecks<ApiKeyRecord> = {
+  id: check.nonEmpty,
+  partnerId: check.nonEmpty,
+  hash: [(v) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v), 'a hex SHA-256'],
+  scopes: [(v) => Array.isArray(v) && v.every((s) => (KEY_SCOPES as readonly unknown[]).includes(s)), `an array of ${KEY_SCOPES.join(', ')}`],
+  createdAt: check.timestamp,
+};
+
+/** Checks a control.keys value. */
+export function parseApiKeyRecord(value: unknown): ApiKeyRecord {
+  return checkFields('API key record', value, API_KEY_RECORD);
+}
+
+const PARTNER_RECORD: FieldChecks<PartnerRecord> = {
+  id: check.nonEmpty,
+  name: check.string,
+  plan: check.stringOrNull,
+  timezone: check.nonEmpty,
+  status: check.oneOf('active', 'suspended'),
+};
+
+/** Checks a control.partners value. */
+export function parsePartnerRecord(value: unknown): PartnerRecord {
+  return checkFields('partner record', value, PARTNER_RECORD);
 }

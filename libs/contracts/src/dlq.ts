@@ -7,6 +7,12 @@ export const DlqReason = {
   BadHeader: 'BAD_HEADER',
   BadEnvelope: 'BAD_ENVELOPE',
   EnrichmentFailed: 'ENRICHMENT_FAILED',
+  // Structural limits (record-limits.ts), checked before any recursive work on the data.
+  TooDeep: 'TOO_DEEP',
+  TooManyFields: 'TOO_MANY_FIELDS',
+  ArrayTooLong: 'ARRAY_TOO_LONG',
+  /** An unexpected error in one record's step (a bug): the record is set aside, the rest goes on. */
+  ProcessingFailed: 'PROCESSING_FAILED',
 } as const;
 export type DlqReason = (typeof DlqReason)[keyof typeof DlqReason];
 
@@ -18,4 +24,11 @@ export interface DlqHeaders {
   'source-topic': string;
   'source-partition': string;
   'source-offset': string;
+}
+
+/** A dead letter on records.dlq: the source record's key and original bytes, untouched, and why. */
+export interface DeadLetter {
+  key: Buffer | string | null;
+  value: Buffer | string | null;
+  headers: DlqHeaders;
 }

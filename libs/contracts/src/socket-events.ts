@@ -1,4 +1,4 @@
-import type { JsonObject } from './envelope';
+import type { TopicName, TopicPayloads } from './topics';
 
 /** Socket.IO event names of the delivery contract (DESIGN.md §5). */
 export const SocketEvent = {
@@ -48,15 +48,12 @@ export interface UnsubscribeRequest {
 
 export type UnsubscribeAck = { ok: true } | { ok: false; error: ErrorBody };
 
-/** One delivered record; `pos` is `<partition>:<offset>` of `records.enriched`. */
-export interface DeliveredRecord {
-  stream: string;
+/**
+ * One delivered record: fields of the records.enriched payload (its codec's type, so a change
+ * there reaches every delivery path and client at compile time); `pos` is `<partition>:<offset>`.
+ */
+export interface DeliveredRecord extends Pick<TopicPayloads[typeof TopicName.RecordsEnriched], 'stream' | 'id' | 'key' | 'time' | 'data' | 'meta'> {
   pos: string;
-  id: string;
-  key: string | null;
-  time: string;
-  data: JsonObject;
-  meta: JsonObject;
   replay?: true;
 }
 

@@ -1,6 +1,9 @@
 import type { Envelope } from './envelope';
 import type { ApiKeyRecord, PartnerRecord } from './api-keys';
+import type { DeadLetter } from './dlq';
+import type { PartnerEntitlements } from './entitlements';
 import type { ReferenceRow, StreamDefinition } from './stream-definition';
+import type { QuotaState, UsageEvent } from './usage';
 
 // Kafka topic names of the public contract (DESIGN.md §3). A deployment may prefix all of
 // them with TOPIC_PREFIX so that several environments (or test runs) share one cluster.
@@ -73,7 +76,7 @@ export interface TopicSpec {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 // A record at MAX_RECORD_BYTES grows when wrapped into an Envelope and enriched: leave room.
-const RECORDS_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+export const RECORDS_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
 // records.* carry the data path and are partitioned for parallelism; control.* are compacted
 // tables (latest value per key); usage.events must outlive any metering outage.
@@ -90,14 +93,23 @@ export const CONTRACT_TOPIC_SPECS: readonly TopicSpec[] = [
   { topic: TopicName.UsageEvents, partitions: 6, compacted: false, retentionMs: 30 * DAY_MS },
 ];
 
-/** What each contract topic carries (value side), for typed producers and consumers. */
+/**
+ * What each contract topic carries, for typed producers and consumers: TOPIC_CODECS (codecs/)
+ * has one codec per topic of exactly this type, so a change here breaks the compiler wherever
+ * the topic is written or read. Control topics carry these values under a key, or tombstones.
+ */
 export interface TopicPayloads {
   [TopicName.RecordsValidated]: Envelope;
   [TopicName.RecordsEnriched]: Envelope;
+  /** The source record's key and bytes as they were; the contract is in DlqHeaders. */
+  [TopicName.RecordsDlq]: DeadLetter;
   [TopicName.ControlStreams]: StreamDefinition;
+  [TopicName.ControlEntitlements]: PartnerEntitlements;
+  [TopicName.ControlPartners]: PartnerRecord;
+  [TopicName.ControlQuotas]: QuotaState;
   [TopicName.ControlReference]: ReferenceRow;
   [TopicName.ControlKeys]: ApiKeyRecord;
-  [TopicName.ControlPartners]: PartnerRecord;
+  [TopicName.UsageEvents]: UsageEvent;
 }
 
 /** Key of a record on `records.*`: `<stream>/<record key>`, so one key stays on one partition. */

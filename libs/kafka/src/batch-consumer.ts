@@ -1,77 +1,13 @@
-import type { Batch, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { ConsumerHealth } from './consumer-health';
+import { FetchGroups } from './fetch-groups';
+import { assertAbortedFilter } from './kafkajs-preload';
+import { onSkippedBatches } from './marker-batches';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { BatchConsumerOptions, BatchContext } from './batch-consumer-options';
 
-export interface BatchContext {
-  /** Keeps the group membership alive during long batches. */
-  heartbeat(): Promise<void>;
-  /** True once stop() was called: finish quickly, the batch will be redelivered. */
-  isStopping(): boolean;
-}
+export type { BatchConsumerOptions, BatchContext, BatchHandler } from './batch-consumer-options';
 
-/**
- * Handles the batches of one fetch together — one per partition that had records — so that
- * their outputs go out in one write instead of one per partition.
- */
-export type BatchHandler = (batches: Batch[], context: BatchContext) => Promise<void>;
-
-export interface BatchConsumerOptions {
-  groupId: string;
-  topics: string[];
-  handle: BatchHandler;
-  /** Where a group without committed offsets starts. */
-  fromBeginning: boolean;
-  /**
-   * Commit the group position (at-least-once): a batch's offset becomes committable once its
-   * handler succeeded, and committable offsets are committed every `commitIntervalMs`, when the
-   * group rebalances and at a clean stop. Off for consumers that keep no group position, such as
-   * delivery instances reading the whole topic.
-   */
-  commit?: boolean;
-  /**
-   * How often handled offsets are committed (default 1 s): a crash redelivers what was handled
-   * since the last successful commit — about this much, more while commits fail.
-   */
-  commitIntervalMs?: number;
-  /**
-   * Partitions handled at once (default 64): every partition of a fetch, up to this many, goes to
-   * one handler call; more wait for the next. (With several brokers, kafkajs fetches from each
-   * at once: batches of fetches that arrive in the same turn share a call.)
-   */
-  partitionsConsumedConcurrently?: number;
-  sessionTimeout?: number;
-  /**
-   * How long the broker holds a fetch when there is nothing to read. A record that arrives
-   * ends the wait at once, so this only sets how often an idle consumer polls (and how long a
-   * seek or stop may wait for the fetch in flight). Default 500 ms.
-   */
-  maxWaitTimeInMs?: number;
-  /**
-   * Bytes one fetch may return, in all and per partition (kafkajs: 10 MiB and 1 MiB). A consumer
-   * whose handler runs synchronously on the event loop keeps its pauses short with smaller
-   * fetches; a record larger than the limit still comes, alone.
-   */
-  maxBytes?: number;
-  maxBytesPerPartition?: number;
-  /** Called after each handled batch with when its handling started (for lag and age metrics). */
-  observe?: (batch: Batch, startedAt: number) => void;
-  /** Called when a periodic commit failed (it is retried with the next one). */
-  onCommitFailed?: (error: Error) => void;
-  /** Called when kafkajs gives up on an error; the consumer then restarts after a backoff. */
-  onCrash?: (error: Error) => void;
-  /**
-   * Called with this member's partitions after each group join, to seek them to positions kept
-   * outside Kafka (e.g. offsets stored with the data, for exactly-once into a database).
-   */
-  onAssigned?: (assignment: Record<string, number[]>, seek: (topic: string, partition: number, offset: string) => void) => Promise<void> | void;
-}
-
-const RESTART_BACKOFF_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
 const DEFAULT_CONCURRENCY = 64;
-
-/** Batches kafkajs handed out in one turn of the event loop (one fetch), handled by one call. */
-interface FetchGroup {
-  batches: Batch[];
-  done: Promise<void>;
-}
 
 interface Position {
   topic: string;
@@ -87,8 +23,7 @@ interface Position {
 export class BatchConsumer {
   private consumer?: Consumer;
   private stopping = false;
-  private crashed?: Error;
-  private crashes = 0;
+  private readonly health = new ConsumerHealth();
   private restartTimer?: NodeJS.Timeout;
   /** Next offset per `topic:partition` after handled batches (where a restart resumes without commits). */
   private readonly next = new Map<string, Position>();
@@ -103,12 +38,15 @@ export class BatchConsumer {
   private commitOffsets?: EachBatchPayload['commitOffsetsIfNecessary'];
   private committing: Promise<void> = Promise.resolve();
   private commitTimer?: NodeJS.Timeout;
-  private open?: FetchGroup;
+  /** One handler call per fetch: the batches kafkajs hands out in one turn of the event loop. */
+  private readonly fetches = new FetchGroups<BatchContext>((batches, context) => this.options.handle(batches, context));
 
   constructor(
     private readonly kafka: Kafka,
     private options: BatchConsumerOptions,
-  ) {}
+  ) {
+    assertAbortedFilter();
+  }
 
   get topics(): readonly string[] {
     return this.options.topics;
@@ -118,7 +56,7 @@ export class BatchConsumer {
   async start(options: { seek?: Array<{ topic: string; partition: number; offset: string }> } = {}): Promise<void> {
     this.stopping = false;
     const { groupId, topics, fromBeginning } = this.options;
-    const commit = this.options.commit ?? true;
+    const commit = !this.options.transactional && (this.options.commit ?? true);
     const consumer = this.kafka.consumer({
       groupId,
       // Short enough that a crashed member's partitions move on within seconds.
@@ -126,6 +64,7 @@ export class BatchConsumer {
       heartbeatInterval: 3_000,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? 500,
+      ...(this.options.minBytes ? { minBytes: this.options.minBytes } : {}),
       ...(this.options.maxBytes ? { maxBytes: this.options.maxBytes } : {}),
       ...(this.options.maxBytesPerPartition ? { maxBytesPerPartition: this.options.maxBytesPerPartition } : {}),
     });
@@ -141,19 +80,16 @@ export class BatchConsumer {
     consumer.on(consumer.events.CRASH, (event) => {
       if (this.consumer !== consumer || this.stopping) return;
       // kafkajs restarts by itself after exhausting retries of a plain error: still unhealthy.
-      if (event.payload.restart) {
-        this.crashed = event.payload.error;
-        this.options.onCrash?.(event.payload.error);
-        return;
-      }
-      this.crashed = event.payload.error;
+      this.health.crashed(event.payload.error);
       this.options.onCrash?.(event.payload.error);
+      if (event.payload.restart) return;
       // Down until the restart: what was handled and not committed is handled again then.
       clearInterval(this.commitTimer);
       this.uncommitted.clear();
-      const delay = RESTART_BACKOFF_MS[Math.min(this.crashes++, RESTART_BACKOFF_MS.length - 1)] as number;
-      this.restartTimer = setTimeout(() => void this.restart(), delay);
+      this.restartTimer = setTimeout(() => void this.restart(), this.health.nextRestartDelay());
     });
+    consumer.on(consumer.events.FETCH, () => this.health.fetched());
+    onSkippedBatches(consumer, ({ topic, partition, offsetLag }) => this.options.observeSkipped?.(topic, partition, offsetLag));
     if (commit) {
       // Partitions are about to move: commit what this member handled, so their next owner
       // does not handle it again.
@@ -165,6 +101,19 @@ export class BatchConsumer {
       });
       clearInterval(this.commitTimer);
       this.commitTimer = setInterval(() => void this.commitHandled(), this.options.commitIntervalMs ?? 1_000).unref();
+    }
+    if (!commit && !this.options.transactional) {
+      // Nothing is committed: a group kafkajs rejoins by itself (after a broker outage) would
+      // start at the end of the log and skip what arrived meanwhile. Every join resumes right
+      // after the last handled batch instead.
+      consumer.on(consumer.events.GROUP_JOIN, (event) => {
+        for (const [topic, partitions] of Object.entries(event.payload.memberAssignment)) {
+          for (const partition of partitions) {
+            const position = this.next.get(`${topic}:${partition}`);
+            if (position) consumer.seek(position);
+          }
+        }
+      });
     }
     if (this.options.onAssigned) {
       const onAssigned = this.options.onAssigned;
@@ -187,12 +136,14 @@ export class BatchConsumer {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
         this.commitOffsets = commitOffsetsIfNecessary;
         const startedAt = Date.now();
-        await this.handleWithFetch(batch, context(heartbeat));
+        await this.fetches.add(batch, context(heartbeat)).catch((error: unknown) => {
+          this.health.handlerFailed();
+          throw error;
+        });
         this.options.observe?.(batch, startedAt);
         // The handler moved the partition (seek): the batch does not count as handled.
         if (isStale()) return;
-        this.crashed = undefined;
-        this.crashes = 0;
+        this.health.handled();
         const last = batch.lastOffset();
         const position = { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() };
         this.next.set(`${batch.topic}:${batch.partition}`, position);
@@ -208,25 +159,8 @@ export class BatchConsumer {
 
   /** Moves a partition of the running consumer (e.g. back to a position stored elsewhere). */
   seek(topic: string, partition: number, offset: string): void {
+    this.next.set(`${topic}:${partition}`, { topic, partition, offset });
     this.consumer?.seek({ topic, partition, offset });
-  }
-
-  /**
-   * kafkajs calls eachBatch for every partition of a fetch in the same turn of the event loop
-   * (one worker each); the batches gathered until the next turn go to one handler call, and
-   * each of them completes (or fails) with it.
-   */
-  private handleWithFetch(batch: Batch, context: BatchContext): Promise<void> {
-    if (!this.open) {
-      const group: FetchGroup = { batches: [], done: Promise.resolve() };
-      group.done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-        if (this.open === group) this.open = undefined;
-        return this.options.handle(group.batches, context);
-      });
-      this.open = group;
-    }
-    this.open.batches.push(batch);
-    return this.open.done;
   }
 
   /**
@@ -260,7 +194,13 @@ export class BatchConsumer {
 
   /** For /health: fails while the consumer is down after a crash. */
   async check(): Promise<void> {
-    if (this.crashed) throw new Error(`consumer ${this.options.groupId} crashed: ${this.crashed.message}`);
+    const problem = this.problem();
+    if (problem) throw new Error(problem);
+  }
+
+  /** Why the consumer is down after a crash, if it is. */
+  problem(): string | undefined {
+    return this.health.problem(this.options.groupId);
   }
 
   private async restart(): Promise<void> {
@@ -270,9 +210,10 @@ export class BatchConsumer {
     await old?.disconnect().catch(() => undefined);
     if (this.stopping) return;
     // Without committed offsets, resume right after the last handled batch.
-    await this.start({ seek: this.options.commit === false ? [...this.next.values()] : [] }).catch((error: Error) => {
-      this.crashed = error;
-      this.restartTimer = setTimeout(() => void this.restart(), RESTART_BACKOFF_MS.at(-1));
+    const fromMemory = this.options.commit === false && !this.options.transactional;
+    await this.start({ seek: fromMemory ? [...this.next.values()] : [] }).catch((error: Error) => {
+      this.health.crashed(error);
+      this.restartTimer = setTimeout(() => void this.restart(), ConsumerHealth.LONGEST_RESTART_DELAY);
     });
   }
 
@@ -291,7 +232,7 @@ export class BatchConsumer {
     const consumer = this.consumer;
     this.consumer = undefined;
     if (!consumer) return;
-    if (this.options.commit ?? true) await this.commitHandled();
+    if (!this.options.transactional && (this.options.commit ?? true)) await this.commitHandled();
     await consumer.disconnect();
   }
 }

@@ -7,8 +7,11 @@ export interface ControlTableOptions<T> {
   topic: string;
   /** Group ids of control readers carry this, for telling them apart in the broker's tools. */
   groupPrefix: string;
-  /** Reads one value; a value that does not parse is skipped and reported (never crashes the reader). */
-  parse(value: Buffer): T;
+  /**
+   * Reads one value written under `key` (usually the topic's codec: `codec.decodeValue`); a value
+   * that does not parse is skipped and reported (never crashes the reader).
+   */
+  parse(value: Buffer, key: string): T;
   onChange?(key: string, value: T | undefined): void;
   onInvalid?(key: string, error: Error): void;
   /**
@@ -17,6 +20,22 @@ export interface ControlTableOptions<T> {
    * stopped at once wants a short one.
    */
   maxWaitTimeInMs?: number;
+}
+
+/**
+ * The control tables reading through each Kafka client, for the readiness of the app that owns
+ * the client (KafkaModule): tables are made deep inside features, and each must count without
+ * every feature wiring it. Keyed weakly: a client that is gone takes its tables with it.
+ */
+const tablesByClient = new WeakMap<Kafka, Set<ControlTable<unknown>>>();
+
+/**
+ * For readiness: fails while a started control table is still reading what its topic held
+ * when it started, or while its reader is down after a crash, naming each such topic.
+ */
+export async function checkControlTables(kafka: Kafka): Promise<void> {
+  const problems = [...(tablesByClient.get(kafka) ?? [])].map((table) => table.problem()).filter((p): p is string => p !== undefined);
+  if (problems.length > 0) throw new Error(problems.join('; '));
 }
 
 /**
@@ -29,9 +48,10 @@ export class ControlTable<T> {
   private readonly rows = new Map<string, T>();
   private readonly consumer: BatchConsumer;
   private caughtUp?: { remaining: Map<number, bigint>; resolve: () => void };
+  private state: 'idle' | 'catching-up' | 'live' = 'idle';
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly admin: Admin,
     private readonly options: ControlTableOptions<T>,
   ) {
@@ -67,6 +87,8 @@ export class ControlTable<T> {
 
   /** Resolves once everything the topic held at start-up has been read. */
   async start(): Promise<void> {
+    this.state = 'catching-up';
+    this.tracked().add(this as ControlTable<unknown>);
     const ends = await fetchEndOffsets(this.admin, this.options.topic);
     const remaining = new Map<number, bigint>();
     for (const { partition, offset, low } of ends) {
@@ -76,10 +98,29 @@ export class ControlTable<T> {
     if (remaining.size === 0) this.caughtUp?.resolve();
     await this.consumer.start();
     await done;
+    this.state = 'live';
   }
 
   async stop(): Promise<void> {
+    this.tracked().delete(this as ControlTable<unknown>);
+    this.state = 'idle';
     await this.consumer.stop();
+  }
+
+  /** Why this table cannot be relied on right now (see checkControlTables), if it cannot. */
+  problem(): string | undefined {
+    if (this.state === 'catching-up') {
+      const behind = this.caughtUp?.remaining.size;
+      return `${this.options.topic}: catching up${behind ? ` (${behind} partition${behind > 1 ? 's' : ''} to read)` : ''}`;
+    }
+    if (this.state !== 'live') return undefined;
+    return this.consumer.problem();
+  }
+
+  private tracked(): Set<ControlTable<unknown>> {
+    let tables = tablesByClient.get(this.kafka);
+    if (!tables) tablesByClient.set(this.kafka, (tables = new Set()));
+    return tables;
   }
 
   private apply(key: string, value: Buffer | null): void {
@@ -89,7 +130,7 @@ export class ControlTable<T> {
     }
     let parsed: T;
     try {
-      parsed = this.options.parse(value);
+      parsed = this.options.parse(value, key);
     } catch (error) {
       this.options.onInvalid?.(key, error as Error);
       return;

@@ -1,5 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import type { KafkaConfig, LogEntry, SASLOptions } from 'kafkajs';
+import { redactSecrets } from '@streamgate/config';
 import type { KafkaEnv } from '@streamgate/config';
 import { applyKafkajsFixes, noDelaySocketFactory } from './kafkajs-fixes';
 
@@ -7,6 +8,26 @@ import { applyKafkajsFixes, noDelaySocketFactory } from './kafkajs-fixes';
 export function createKafka(env: KafkaEnv, clientId: string): Kafka {
   applyKafkajsFixes();
   return new Kafka(kafkaClientConfig(env, clientId));
+}
+
+/**
+ * A client for single connection attempts: no retries and no logs of its own, so an attempt
+ * fails within a connection timeout with the real reason (refused, TLS, SASL) for the caller
+ * to report, instead of after kafkajs's retries (about 20 s).
+ */
+export function createKafkaProbe(env: KafkaEnv, clientId: string): Kafka {
+  applyKafkajsFixes();
+  return new Kafka({ ...kafkaClientConfig(env, clientId), retry: { retries: 0 }, logLevel: logLevel.NOTHING });
+}
+
+/** One connection attempt (TCP, TLS, SASL, metadata) with a probe client. */
+export async function probeKafka(probe: Kafka): Promise<void> {
+  const admin = probe.admin();
+  try {
+    await admin.connect();
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }
 
 export function kafkaClientConfig(env: KafkaEnv, clientId: string): KafkaConfig {
@@ -50,8 +71,7 @@ const LEVELS: Record<number, string> = {
 function jsonLogCreator() {
   return ({ level, log, namespace }: LogEntry) => {
     const { message, timestamp: _timestamp, logger: _logger, ...rest } = log;
-    process.stdout.write(
-      `${JSON.stringify({ level: LEVELS[level] ?? 'log', time: new Date().toISOString(), context: `kafkajs.${namespace}`, msg: message, ...rest })}\n`,
-    );
+    const line = JSON.stringify({ level: LEVELS[level] ?? 'log', time: new Date().toISOString(), context: `kafkajs.${namespace}`, msg: message, ...rest });
+    process.stdout.write(`${redactSecrets(line)}\n`);
   };
 }

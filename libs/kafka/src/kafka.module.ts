@@ -1,27 +1,52 @@
 import { Inject, Injectable, Module } from '@nestjs/common';
 import type { DynamicModule, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { Admin } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { KafkaEnv } from '@streamgate/config';
 import { Topics } from '@streamgate/contracts';
-import { HealthRegistry } from '@streamgate/service';
-import { createKafka } from './kafka-client';
+import { HealthRegistry, connectLink } from '@streamgate/service';
+import { createKafka, createKafkaProbe, probeKafka } from './kafka-client';
 import { checkKafka } from './kafka-health';
 import { BatchConsumers } from './batch-consumers';
-import { KAFKA, KAFKA_ADMIN } from './kafka.tokens';
+import { checkControlTables } from './control-table';
+import { KAFKA, KAFKA_ADMIN, TRANSACTION_INTERVAL } from './kafka.tokens';
 import { RecordProducer } from './producer';
+import { ConsumerHooks, KafkaBatchTransport } from './transport';
 
-/** Connects the shared producer and admin at start-up; flushes and closes them last at shutdown. */
+const KAFKA_PROBE = Symbol('KAFKA_PROBE');
+
+/**
+ * Connects the shared producer and admin, waiting out a Kafka outage at start-up (readiness
+ * names `kafka` meanwhile); flushes and closes them last at shutdown. Readiness also has
+ * `control`: down while a control table is still being read or its reader is down.
+ */
 @Injectable()
 class KafkaLifecycle implements OnModuleInit, OnApplicationShutdown {
+  // Started at construction, so Kafka and PostgreSQL connect at the same time and readiness
+  // names every link that is down, not just the first one waited for.
+  private readonly connected: Promise<void>;
+
   constructor(
     private readonly producer: RecordProducer,
     @Inject(KAFKA_ADMIN) private readonly admin: Admin,
-    private readonly health: HealthRegistry,
-  ) {}
+    @Inject(KAFKA) kafka: Kafka,
+    @Inject(KAFKA_PROBE) probe: Kafka,
+    health: HealthRegistry,
+  ) {
+    this.connected = connectLink(health, {
+      link: 'kafka',
+      connect: async () => {
+        await probeKafka(probe);
+        await Promise.all([this.producer.connect(), this.admin.connect()]);
+      },
+      check: () => checkKafka(this.admin),
+    });
+    // Awaited in onModuleInit; until then a failure must not count as unhandled.
+    this.connected.catch(() => undefined);
+    health.register('control', () => checkControlTables(kafka));
+  }
 
   async onModuleInit(): Promise<void> {
-    await Promise.all([this.producer.connect(), this.admin.connect()]);
-    this.health.register('kafka', () => checkKafka(this.admin));
+    await this.connected;
   }
 
   // Consumers stop in beforeApplicationShutdown; by now no handler is sending any more.
@@ -44,13 +69,17 @@ export class KafkaModule {
       global: true,
       providers: [
         { provide: KAFKA, useValue: kafka },
+        { provide: KAFKA_PROBE, useValue: createKafkaProbe(env, clientId) },
         { provide: KAFKA_ADMIN, useValue: kafka.admin() },
         { provide: RecordProducer, useValue: new RecordProducer(kafka) },
         { provide: Topics, useValue: new Topics(env.TOPIC_PREFIX) },
+        { provide: TRANSACTION_INTERVAL, useValue: env.KAFKA_TRANSACTION_INTERVAL },
         BatchConsumers,
+        ConsumerHooks,
+        KafkaBatchTransport,
         KafkaLifecycle,
       ],
-      exports: [KAFKA, KAFKA_ADMIN, RecordProducer, Topics, BatchConsumers],
+      exports: [KAFKA, KAFKA_ADMIN, RecordProducer, Topics, BatchConsumers, ConsumerHooks, KafkaBatchTransport],
     };
   }
 }
