@@ -1,5 +1,5 @@
 import type { Admin, Kafka } from 'kafkajs';
-import { TopicName, isJsonObject } from '@streamgate/contracts';
+import { TopicName, controlKeysCodec } from '@streamgate/contracts';
 import type { ApiKeyRecord, KeyScope, Topics } from '@streamgate/contracts';
 import { ControlTable } from '@streamgate/kafka';
 import { verifyApiKey } from './key-verifier';
@@ -16,7 +16,7 @@ export class KeyDirectory {
     this.table = new ControlTable(options.kafka, options.admin, {
       topic: options.topics.name(TopicName.ControlKeys),
       groupPrefix: `${options.topics.prefix}streamgate.${options.app}.control.keys`,
-      parse: parseKeyRecord,
+      parse: controlKeysCodec.decodeValue,
       onChange: options.onChange,
     });
   }
@@ -36,12 +36,4 @@ export class KeyDirectory {
   verify(key: string | undefined, scope: KeyScope): KeyCheck {
     return verifyApiKey(key, (id) => this.table.get(id), scope);
   }
-}
-
-function parseKeyRecord(value: Buffer): ApiKeyRecord {
-  const record = JSON.parse(value.toString('utf8')) as unknown;
-  if (!isJsonObject(record) || typeof record.id !== 'string' || typeof record.hash !== 'string' || !Array.isArray(record.scopes) || typeof record.partnerId !== 'string') {
-    throw new Error('not an API key record');
-  }
-  return record as unknown as ApiKeyRecord;
 }

@@ -1,6 +1,6 @@
-import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { SignJWT, errors, jwtVerify } from 'jose';
+import type { SigningKey, VerifyKeys } from './token-keys';
 
 /** What a subscription token grants: a partner's key, narrowed to some streams, until `expiresAt`. */
 export interface SubscriptionToken {
@@ -25,41 +25,36 @@ export class TokenError extends Error {
 
 const ISSUER = 'streamgate';
 const AUDIENCE = 'streamgate-delivery';
-// PKCS#8 DER header of an Ed25519 private key; the 32-byte seed follows it.
-const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
-/** An Ed25519 key pair from TOKEN_SIGNING_KEY: the base64url of a 32-byte random seed. */
-export function tokenKeys(seed: string): { privateKey: KeyObject; publicKey: KeyObject } {
-  const bytes = Buffer.from(seed, 'base64url');
-  if (bytes.length !== 32) throw new Error('TOKEN_SIGNING_KEY must be the base64url of 32 random bytes');
-  const privateKey = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, bytes]), format: 'der', type: 'pkcs8' });
-  return { privateKey, publicKey: createPublicKey(privateKey) };
-}
-
-export function generateTokenSeed(): string {
-  return randomBytes(32).toString('base64url');
-}
-
-/** Signs a subscription token (EdDSA, JWT). */
-export async function mintToken(privateKey: KeyObject, grant: Omit<SubscriptionToken, 'expiresAt'>, ttlSeconds: number, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
+/** Signs a subscription token (EdDSA, JWT) and names the key in the header (`kid`). */
+export async function mintToken(key: SigningKey, grant: Omit<SubscriptionToken, 'expiresAt'>, ttlSeconds: number, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
   const issuedAt = Math.floor(now.getTime() / 1000);
   const expiresAt = new Date((issuedAt + ttlSeconds) * 1000);
   const token = await new SignJWT({ streams: grant.streams, key: grant.keyId })
-    .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT' })
+    .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid: key.kid })
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
     .setSubject(grant.partnerId)
     .setJti(randomBytes(12).toString('base64url'))
     .setIssuedAt(issuedAt)
     .setExpirationTime(issuedAt + ttlSeconds)
-    .sign(privateKey);
+    .sign(key.privateKey);
   return { token, expiresAt };
 }
 
-/** Verifies signature, issuer, audience and expiry locally; no call to access-control. */
-export async function verifyToken(publicKey: KeyObject, token: string, now = new Date()): Promise<SubscriptionToken> {
+/**
+ * Verifies signature, issuer, audience and expiry locally; no call to access-control. The key is
+ * the one the header's `kid` names in `keys`: a token without a kid, or naming a key not in the
+ * set, is refused without trying the others.
+ */
+export async function verifyToken(keys: VerifyKeys, token: string, now = new Date()): Promise<SubscriptionToken> {
   try {
-    const { payload } = await jwtVerify(token, publicKey, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['EdDSA'], currentDate: now });
+    const keyOf = (header: { kid?: string }) => {
+      const key = header.kid === undefined ? undefined : keys.get(header.kid);
+      if (!key) throw new TokenError('UNAUTHORIZED', 'the token is signed by an unknown key');
+      return key;
+    };
+    const { payload } = await jwtVerify(token, keyOf, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['EdDSA'], currentDate: now });
     const streams = payload.streams;
     if (typeof payload.sub !== 'string' || typeof payload.key !== 'string' || !Array.isArray(streams) || !streams.every((s) => typeof s === 'string') || !payload.exp) {
       throw new TokenError('UNAUTHORIZED', 'malformed token');

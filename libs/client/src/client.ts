@@ -2,6 +2,7 @@ import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { SocketEvent } from '@streamgate/contracts';
 import type { DeliveredRecord, ErrorBody, PartitionPositions, SubscribeAck } from '@streamgate/contracts';
+import { RecentIds } from './recent-ids';
 
 export interface ClientOptions {
   /** Delivery URLs; on a lost connection the client moves on to the next one. */
@@ -14,6 +15,8 @@ export interface ClientOptions {
   dedupeIds?: number;
   /** Delay before reconnecting to the next URL (default 500 ms). */
   reconnectDelayMs?: number;
+  /** Tries of a resume the server could not finish (RESUME_FAILED), with backoff; default 5. */
+  resumeAttempts?: number;
 }
 
 export interface SubscribeOptions {
@@ -36,8 +39,7 @@ interface StreamState {
   options: SubscribeOptions;
   handlers: StreamHandlers;
   positions?: PartitionPositions;
-  seen: Set<string>;
-  order: string[];
+  seen: RecentIds;
 }
 
 /**
@@ -46,6 +48,9 @@ interface StreamState {
  * instance) resubscribes with those positions as `since`, dropping the duplicate ids a crash
  * can cause. Records reach `record` once, in order per key.
  */
+/** Refusals of a subscribe that are worth trying again shortly with the same position. */
+const RETRIED = new Set(['RESUME_FAILED', 'TOO_MANY_RESUMES']);
+
 export class StreamgateClient {
   private socket?: Socket;
   private urlIndex = 0;
@@ -78,7 +83,7 @@ export class StreamgateClient {
 
   /** Rejects with the server's error (e.g. NOT_ENTITLED) when the first subscription is refused. */
   async subscribe(stream: string, handlers: StreamHandlers, options: SubscribeOptions = {}): Promise<void> {
-    const state: StreamState = { options, handlers, positions: undefined, seen: new Set(), order: [] };
+    const state: StreamState = { options, handlers, positions: undefined, seen: new RecentIds(this.options.dedupeIds ?? 10_000) };
     this.streams.set(stream, state);
     if (!this.socket?.connected) return;
     const error = await this.sendSubscribe(stream, state);
@@ -140,8 +145,24 @@ export class StreamgateClient {
     }, this.options.reconnectDelayMs ?? 500);
   }
 
-  /** Returns the refusal, if any; resubscriptions after a reconnect report it to `error`. */
+  /**
+   * Returns the refusal, if any; resubscriptions after a reconnect report it to `error`. A
+   * resume the server could not finish (RESUME_FAILED) or could not start yet (TOO_MANY_RESUMES:
+   * many sockets failing over at once) is retried with backoff while the socket stays up:
+   * nothing after the position is lost meanwhile.
+   */
   private async sendSubscribe(stream: string, state: StreamState): Promise<ErrorBody | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      const error = await this.trySubscribe(stream, state);
+      if (!RETRIED.has(error?.code ?? '') || attempt >= (this.options.resumeAttempts ?? 5) || !this.socket?.connected || this.streams.get(stream) !== state) {
+        if (error) state.handlers.error?.(error);
+        return error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 500 * 2 ** (attempt - 1))));
+    }
+  }
+
+  private async trySubscribe(stream: string, state: StreamState): Promise<ErrorBody | undefined> {
     const since = state.positions ?? state.options.since;
     const ack = (await this.socket?.timeout(60_000).emitWithAck(SocketEvent.Subscribe, {
       stream,
@@ -149,10 +170,7 @@ export class StreamgateClient {
       batch: state.options.batch,
       ...(since ? { since } : {}),
     })) as SubscribeAck;
-    if (!ack.ok) {
-      state.handlers.error?.(ack.error);
-      return ack.error;
-    }
+    if (!ack.ok) return ack.error;
     // Positions from the ack cover every partition; records move them on.
     state.positions = { ...ack.position, ...(state.positions ?? {}) };
     for (const [partition, offset] of Object.entries(ack.position)) state.positions[partition] = Math.max(state.positions[partition] ?? -1, offset);
@@ -166,11 +184,7 @@ export class StreamgateClient {
     const [partition, offset] = record.pos.split(':') as [string, string];
     const positions = (state.positions ??= {});
     positions[partition] = Math.max(positions[partition] ?? -1, Number(offset));
-    if (state.seen.has(record.id)) return;
-    state.seen.add(record.id);
-    state.order.push(record.id);
-    if (state.order.length > (this.options.dedupeIds ?? 10_000)) state.seen.delete(state.order.shift() as string);
-    state.handlers.record(record);
+    if (state.seen.firstTime(record.id)) state.handlers.record(record);
   }
 
   private async refreshToken(): Promise<void> {

@@ -1,3 +1,5 @@
+import { SECRET_NAME, rememberSecret, rememberUrlPassword, redactSecrets, redactUrlValue } from './redact';
+
 /** One environment variable: how to read it, and its default when unset. */
 export interface EnvVar<T> {
   /** Returns the parsed value, or throws an Error whose message says what is wrong. */
@@ -5,6 +7,11 @@ export interface EnvVar<T> {
   /** Used when the variable is unset or empty; absent means the variable is required. */
   fallback?: () => T;
   description: string;
+  /**
+   * Whether the value is a secret: never echoed, and masked in all output once loaded. Unset:
+   * decided by the name (TOKEN, KEY, PASSWORD, SECRET).
+   */
+  sensitive?: boolean;
 }
 
 export type EnvSpec = Record<string, EnvVar<unknown>>;
@@ -38,8 +45,11 @@ export function loadConfig<S extends EnvSpec>(
     try {
       values[name] = variable.parse(raw);
     } catch (error) {
-      problems.push(`${name}=${redact(name, raw)} is invalid: ${(error as Error).message}`);
+      problems.push(`${name}=${describe(name, variable, raw)} is invalid: ${redactSecrets((error as Error).message)}`);
     }
+    // Remembered even when invalid: the error may surface again elsewhere (e.g. a driver's message).
+    if (isSensitive(name, variable)) rememberSecret(raw);
+    rememberUrlPassword(raw);
   }
   if (problems.length === 0) {
     for (const check of checks) problems.push(...check(values as ConfigOf<S>));
@@ -48,7 +58,11 @@ export function loadConfig<S extends EnvSpec>(
   return Object.freeze(values) as ConfigOf<S>;
 }
 
-// Secrets never appear in error messages or logs.
-function redact(name: string, raw: string): string {
-  return /TOKEN|KEY|PASSWORD|SECRET/.test(name) ? '<redacted>' : JSON.stringify(raw);
+function isSensitive(name: string, variable: EnvVar<unknown>): boolean {
+  return variable.sensitive ?? SECRET_NAME.test(name);
+}
+
+// Secrets never appear in error messages or logs, nor do the passwords of URLs.
+function describe(name: string, variable: EnvVar<unknown>, raw: string): string {
+  return isSensitive(name, variable) ? '<redacted>' : JSON.stringify(redactUrlValue(raw));
 }

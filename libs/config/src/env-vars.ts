@@ -1,4 +1,6 @@
+import { isIP } from 'node:net';
 import type { EnvVar } from './env-spec';
+import { SECRET_RECIPE, knownDefaultProblem } from './known-defaults';
 
 type Options<T> = { default?: T; description: string };
 
@@ -97,4 +99,70 @@ export function url(options: Options<string> & { protocols: string[] }): EnvVar<
 
 export function optionalUrl(options: { protocols: string[]; description: string }): EnvVar<string | undefined> {
   return { ...url(options), fallback: () => undefined };
+}
+
+/**
+ * A secret: like `str`, and never a published default or placeholder (KNOWN_DEFAULT_SECRETS,
+ * `change-me…`, `…secret…`), so a copied example can never open the admin API or forge tokens.
+ */
+export function secret(options: { description: string; minLength?: number; pattern?: RegExp }): EnvVar<string> {
+  const plain = str(options);
+  return {
+    ...plain,
+    sensitive: true,
+    parse: (raw) => {
+      const value = plain.parse(raw);
+      const problem = knownDefaultProblem(value);
+      if (problem) throw new Error(`${problem}; generate one with: ${SECRET_RECIPE}`);
+      return value;
+    },
+  };
+}
+
+/** A variable with its own parser (throws an Error saying what is wrong); required unless `default` is given. */
+export function parsed<T>(options: Options<T> & { parse: (raw: string) => T }): EnvVar<T> {
+  return withDefault(options.parse, options);
+}
+
+/** A variable this app must not be given at all (e.g. a secret that belongs to another app). */
+export function forbidden(reason: string): EnvVar<undefined> {
+  return {
+    parse: () => {
+      throw new Error(reason);
+    },
+    fallback: () => undefined,
+    description: reason,
+  };
+}
+
+// Express's names for address ranges, so TRUSTED_PROXIES reads like `trust proxy`.
+const NAMED_RANGES: Record<string, string[]> = {
+  loopback: ['127.0.0.0/8', '::1/128'],
+  linklocal: ['169.254.0.0/16', 'fe80::/10'],
+  uniquelocal: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'],
+};
+
+/**
+ * Comma-separated proxies: `loopback`, `linklocal`, `uniquelocal`, IP addresses and CIDRs.
+ * Parsed into a list of `address/prefix` CIDRs (a bare address gets the full prefix).
+ */
+export function cidrList(options: Options<string[]>): EnvVar<string[]> {
+  return withDefault((raw) => {
+    const cidrs: string[] = [];
+    for (const entry of raw.split(',').map((e) => e.trim()).filter(Boolean)) {
+      const named = NAMED_RANGES[entry.toLowerCase()];
+      if (named) {
+        cidrs.push(...named);
+        continue;
+      }
+      const [address = '', prefix, extra] = entry.split('/');
+      const family = isIP(address);
+      const bits = family === 4 ? 32 : 128;
+      if (family === 0 || extra !== undefined || (prefix !== undefined && (!/^\d{1,3}$/.test(prefix) || Number(prefix) > bits))) {
+        throw new Error(`"${entry}" is not an IP address, a CIDR, or one of ${Object.keys(NAMED_RANGES).join(', ')}`);
+      }
+      cidrs.push(`${address}/${prefix ?? bits}`);
+    }
+    return cidrs;
+  }, options);
 }

@@ -29,14 +29,34 @@ export function createDataSource(options: DatabaseOptions): DataSource {
 /** Connects and applies pending migrations; returns the names of the migrations it ran. */
 export async function openDatabase(options: DatabaseOptions): Promise<{ dataSource: DataSource; applied: string[] }> {
   const dataSource = createDataSource(options);
-  await dataSource.initialize();
+  await connectDataSource(dataSource);
   try {
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
-    return { dataSource, applied: applied.map((m) => m.name) };
+    return { dataSource, applied: await migrateDatabase(dataSource) };
   } catch (error) {
     await dataSource.destroy();
     throw error;
   }
+}
+
+/**
+ * One connection attempt; a failed one leaves nothing open, so the same DataSource (already
+ * injected everywhere) can try again.
+ */
+export async function connectDataSource(dataSource: DataSource): Promise<void> {
+  try {
+    await dataSource.initialize();
+  } catch (error) {
+    // initialize() closes what it opened only when it fails after connecting; before that, a
+    // pool may be left behind (no pool at all: disconnect throws, which is fine).
+    if (!dataSource.isInitialized) await dataSource.driver.disconnect().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Applies pending migrations, each in its own transaction; returns the names of those it ran. */
+export async function migrateDatabase(dataSource: DataSource): Promise<string[]> {
+  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  return applied.map((m) => m.name);
 }
 
 export async function checkDatabase(dataSource: DataSource): Promise<void> {

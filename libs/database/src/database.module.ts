@@ -1,19 +1,34 @@
 import { Injectable, Logger, Module } from '@nestjs/common';
 import type { DynamicModule, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { HealthRegistry } from '@streamgate/service';
-import { checkDatabase, openDatabase } from './data-source';
+import { HealthRegistry, connectLink } from '@streamgate/service';
+import { checkDatabase, connectDataSource, createDataSource, migrateDatabase } from './data-source';
 import type { DatabaseOptions } from './data-source';
 
+/**
+ * Connects the DataSource, waiting out a PostgreSQL outage at start-up (readiness names
+ * `postgres` meanwhile), then migrates before any feature starts: the module is global, so its
+ * start-up hook runs before those of the features.
+ */
 @Injectable()
 class DatabaseLifecycle implements OnModuleInit, OnApplicationShutdown {
+  // Started at construction, so PostgreSQL and Kafka connect at the same time.
+  private readonly connected: Promise<void>;
+
   constructor(
     private readonly dataSource: DataSource,
-    private readonly health: HealthRegistry,
-  ) {}
+    health: HealthRegistry,
+  ) {
+    this.connected = connectLink(health, { link: 'postgres', connect: () => connectDataSource(dataSource), check: () => checkDatabase(dataSource) });
+    // Awaited in onModuleInit; until then a failure must not count as unhandled.
+    this.connected.catch(() => undefined);
+  }
 
-  onModuleInit(): void {
-    this.health.register('postgres', () => checkDatabase(this.dataSource));
+  async onModuleInit(): Promise<void> {
+    await this.connected;
+    // A failing migration is not an outage to wait out: start-up fails with it.
+    const applied = await migrateDatabase(this.dataSource);
+    if (applied.length > 0) new Logger('database').log({ msg: 'migrations applied', migrations: applied });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -29,14 +44,8 @@ export class DatabaseModule {
       module: DatabaseModule,
       global: true,
       providers: [
-        {
-          provide: DataSource,
-          useFactory: async () => {
-            const { dataSource, applied } = await openDatabase(options);
-            if (applied.length > 0) new Logger('database').log({ msg: 'migrations applied', migrations: applied });
-            return dataSource;
-          },
-        },
+        // Not connected yet: DatabaseLifecycle connects it.
+        { provide: DataSource, useFactory: () => createDataSource(options) },
         DatabaseLifecycle,
       ],
       exports: [DataSource],

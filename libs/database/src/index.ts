@@ -1,3 +1,3 @@
-export { createDataSource, openDatabase, checkDatabase } from './data-source';
+export { createDataSource, openDatabase, checkDatabase, connectDataSource, migrateDatabase } from './data-source';
 export type { DatabaseOptions } from './data-source';
 export { DatabaseModule } from './database.module';

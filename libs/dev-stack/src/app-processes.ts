@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DEFAULT_PORTS } from '@streamgate/contracts';
 import type { AppName } from '@streamgate/contracts';
 import { repoRoot } from './paths';
+import { envForApp } from './secrets';
 import { waitFor } from './wait';
 
 export interface AppProcessOptions {
@@ -13,11 +14,16 @@ export interface AppProcessOptions {
   port?: number;
   /** Where stdout/stderr go: a file path, or 'inherit' to prefix lines onto ours. */
   output: string | 'inherit';
+  /** How long `start` waits for readiness by default (a first start on a fresh broker is slow). */
+  readyTimeoutMs?: number;
   /** Extra Node.js flags, e.g. --cpu-prof for the benchmark's profiling runs. */
   nodeArgs?: string[];
 }
 
-/** One app running as its own Node.js process from dist/, the way production runs it. */
+/**
+ * One app running as its own Node.js process from dist/, the way production runs it. It gets
+ * only its own secrets from `env` (envForApp): delivery never sees the token signing key.
+ */
 export class AppProcess {
   private child?: ChildProcess;
   private exit?: Promise<void>;
@@ -40,16 +46,31 @@ export class AppProcess {
     return this.child?.pid;
   }
 
+  /** How the process ended (undefined while it runs): a graceful stop ends by SIGTERM, never SIGKILL. */
+  get exitStatus(): { code: number | null; signal: NodeJS.Signals | null } | undefined {
+    const child = this.child;
+    if (!child || (child.exitCode === null && child.signalCode === null)) return undefined;
+    return { code: child.exitCode, signal: child.signalCode };
+  }
+
+  /** Resolves when the current process exits (at once when none runs). */
+  async exited(): Promise<void> {
+    await this.exit;
+  }
+
   static entryPoint(app: AppName): string {
     return join(repoRoot(), 'apps', app, 'dist', 'main.js');
   }
 
-  /** Starts the process and resolves once GET /health answers 200. */
-  async start(timeoutMs = 60_000): Promise<void> {
+  /**
+   * Starts the process and resolves once it is ready (GET /health/ready answers 200), or with
+   * `until: 'live'` as soon as it answers at all (GET /health/live), e.g. while a link is down.
+   */
+  async start(timeoutMs = this.options.readyTimeoutMs ?? 60_000, { until = 'ready' }: { until?: 'ready' | 'live' } = {}): Promise<void> {
     const entry = AppProcess.entryPoint(this.app);
     if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build first`);
     const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), '--enable-source-maps', entry], {
-      env: { ...this.options.env, PORT: String(this.port) },
+      env: { ...envForApp(this.app, this.options.env), PORT: String(this.port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -57,9 +78,9 @@ export class AppProcess {
     this.pipeOutput(child);
     let exited = false;
     void this.exit.then(() => (exited = true));
-    await waitFor(`${this.app} /health on ${this.url}`, async () => {
+    await waitFor(`${this.app} /health/${until} on ${this.url}`, async () => {
       if (exited) throw new Error(`${this.app} exited during start-up (code ${child.exitCode})`);
-      const res = await fetch(`${this.url}/health`);
+      const res = await fetch(`${this.url}/health/${until}`);
       return res.status === 200;
     }, { timeoutMs, intervalMs: 200 });
   }

@@ -12,6 +12,13 @@ export interface BrokerOptions {
   controllerPort?: number;
   /** JVM heap flags. */
   heap?: string[];
+  /** Where its data, logs and pid file go (default .local/kafka/<port>). */
+  home?: string;
+  /**
+   * False: never attach to a broker already answering on the port, fail instead. For a broker
+   * a test pauses or kills, which must be its own.
+   */
+  attach?: boolean;
   log?: (line: string) => void;
 }
 
@@ -89,10 +96,11 @@ export async function ensureKafka(options: BrokerOptions = {}): Promise<RunningB
   const log = options.log ?? (() => undefined);
   const version = kafkaVersion();
   if (await brokerAnswers(broker)) {
+    if (options.attach === false) throw new Error(`a broker already answers on ${broker}; this one must be started here`);
     return { brokers: [broker], version, started: false, stop: async () => undefined };
   }
   const libs = resolveBrokerJars(version, log);
-  const home = localDir('kafka', String(port));
+  const home = options.home ?? localDir('kafka', String(port));
   const dataDir = join(home, 'data');
   const logsDir = join(home, 'logs');
   mkdirSync(logsDir, { recursive: true });

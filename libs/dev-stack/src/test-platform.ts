@@ -7,10 +7,12 @@ import type { HttpClient } from '@streamgate/testing';
 import { AppProcess } from './app-processes';
 import { localDir } from './paths';
 import { provisionContractTopics } from './provision';
+import { generateSecrets } from './secrets';
 
 export interface TestPlatform {
   /** TOPIC_PREFIX of this platform: its topics and groups are its own. */
   prefix: string;
+  /** Everything the platform was started with, every app's secrets included (each app got only its own). */
   env: NodeJS.ProcessEnv;
   apps: Record<AppName, AppProcess>;
   url(app: AppName): string;
@@ -21,23 +23,34 @@ export interface TestPlatform {
   stop(): Promise<void>;
 }
 
+export interface PlatformOptions {
+  apps?: AppName[];
+  env?: NodeJS.ProcessEnv;
+  nodeArgs?: string[];
+  /** Another broker than the shared test broker (KAFKA_BROKERS), e.g. one the test pauses. */
+  kafkaBrokers?: string[];
+  /** A database URL on another server than the shared one (DATABASE_URL); the platform's database is created there. */
+  databaseServerUrl?: string;
+}
+
 /**
  * The five apps as processes from dist/, as `npm start` runs them, on free ports, with a
  * topic prefix and a database of their own so tests can run side by side.
  */
-export async function startPlatform(options: { apps?: AppName[]; env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}): Promise<TestPlatform> {
+export async function startPlatform(options: PlatformOptions = {}): Promise<TestPlatform> {
   const prefix = `${uniqueName('e2e')}.`;
-  await provisionContractTopics(testKafkaBrokers(), prefix);
-  const databaseUrl = await createTestDatabase();
+  const brokers = options.kafkaBrokers ?? testKafkaBrokers();
+  await provisionContractTopics(brokers, prefix);
+  const databaseUrl = await createTestDatabase(options.databaseServerUrl);
   const logDir = localDir('test-logs', prefix.slice(0, -1));
   mkdirSync(logDir, { recursive: true });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    KAFKA_BROKERS: brokers.join(','),
     TOPIC_PREFIX: prefix,
     DATABASE_URL: databaseUrl,
-    ADMIN_TOKEN: 'test-admin-token-0123456789',
-    FINANCE_TOKEN: 'test-finance-token-0123456789',
-    TOKEN_SIGNING_KEY: 'dGVzdC1vbmx5LXNpZ25pbmcta2V5LTMyLWJ5dGVzISE',
+    // Fresh secrets per platform (a suite may give its own); each app gets only its own.
+    ...generateSecrets(options.env),
     SOURCE_DISCOVERY_INTERVAL: '500ms',
     // Every test client comes from 127.0.0.1; suites that test the limiter lower it.
     AUTH_FAILURES_PER_MINUTE: '1000',

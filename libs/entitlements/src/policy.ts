@@ -1,19 +1,28 @@
-import { MASKED_VALUE, isJsonObject } from '@streamgate/contracts';
-import type { EntitlementPolicy, JsonObject } from '@streamgate/contracts';
+import { isJsonObject } from '@streamgate/contracts';
+import type { EntitlementPolicy } from '@streamgate/contracts';
 import { ExpressionSyntaxError, compileFilter } from '@streamgate/expressions';
 import type { CompiledFilter } from '@streamgate/expressions';
-import { compilePath, isValidPath } from '@streamgate/streams';
-import type { PathAccess, RecordRoots } from '@streamgate/streams';
+import { isValidPath } from '@streamgate/streams';
+import type { RecordRoots } from '@streamgate/streams';
 import { EntitlementError, EntitlementErrorCode } from './errors';
+import { compileMasking, compileProjection } from './policy-paths';
 
 const MAX_PATHS = 256;
 
 /** Checks an entitlement as the admin API receives it; returns it normalized. */
 export function validateEntitlement(input: unknown): EntitlementPolicy {
-  if (!isJsonObject(input)) throw new EntitlementError(EntitlementErrorCode.InvalidEntitlement, 'an entitlement is { fields?, mask?, filter? }');
-  const unknown = Object.keys(input).filter((k) => !['fields', 'mask', 'filter'].includes(k));
+  if (!isJsonObject(input)) throw new EntitlementError(EntitlementErrorCode.InvalidEntitlement, 'an entitlement is { publish?, subscribe?, fields?, mask?, filter? }');
+  const unknown = Object.keys(input).filter((k) => !['publish', 'subscribe', 'fields', 'mask', 'filter'].includes(k));
   if (unknown.length > 0) throw new EntitlementError(EntitlementErrorCode.InvalidEntitlement, `unknown fields: ${unknown.join(', ')}`);
   const policy: EntitlementPolicy = {};
+  for (const key of ['publish', 'subscribe'] as const) {
+    const value = input[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'boolean') throw new EntitlementError(EntitlementErrorCode.InvalidEntitlement, `${key} must be true or false`);
+  }
+  // Only the non-default grants are kept, so equal grants are stored (and compared) alike.
+  if (input.publish === true) policy.publish = true;
+  if (input.subscribe === false) policy.subscribe = false;
   for (const key of ['fields', 'mask'] as const) {
     const value = input[key];
     if (value === undefined || value === null) continue;
@@ -30,6 +39,16 @@ export function validateEntitlement(input: unknown): EntitlementPolicy {
   return policy;
 }
 
+/** May the partner publish to the stream over HTTP (default: no). */
+export function grantsPublish(policy: EntitlementPolicy | undefined): boolean {
+  return policy?.publish === true;
+}
+
+/** May the partner subscribe to the stream (default: yes, for any entitlement). */
+export function grantsSubscribe(policy: EntitlementPolicy | undefined): boolean {
+  return policy !== undefined && policy.subscribe !== false;
+}
+
 /** Compiles a filter expression or throws INVALID_FILTER with the position. */
 export function checkFilter(source: string): CompiledFilter {
   try {
@@ -40,7 +59,10 @@ export function checkFilter(source: string): CompiledFilter {
   }
 }
 
-/** One stable string per policy: partners with equal entitlements share one delivery group. */
+/**
+ * One stable string per view: partners with equal entitlements share one delivery group. The
+ * publish/subscribe grants do not change what is seen, so they are not part of it.
+ */
 export function policyKey(policy: EntitlementPolicy): string {
   return JSON.stringify([policy.filter ?? null, [...(policy.fields ?? [])].sort(), [...(policy.mask ?? [])].sort()]);
 }
@@ -51,40 +73,16 @@ export type CompiledPolicy = (record: RecordRoots) => RecordRoots | undefined;
 /**
  * The one entitlement function of every delivery path (live, resume, replay): row filter on
  * the full record → projection to `fields` → masking of `mask`. Compiled once per policy.
+ * Paths reach into arrays (a segment applies to every element) and fail closed: see
+ * policy-paths.ts.
  */
 export function compilePolicy(policy: EntitlementPolicy): CompiledPolicy {
   const rowFilter = policy.filter ? checkFilter(policy.filter) : undefined;
-  const fields = policy.fields?.map(compilePath);
-  const masks = (policy.mask ?? []).map(compilePath);
+  const project = policy.fields ? compileProjection(policy.fields) : undefined;
+  const mask = policy.mask?.length ? compileMasking(policy.mask) : undefined;
   return (record) => {
     if (rowFilter && !rowFilter(record)) return undefined;
-    const visible = fields ? project(record, fields) : { data: record.data, meta: record.meta };
-    for (const mask of masks) maskPath(visible, mask);
-    return visible;
+    const visible = project ? project(record) : { data: record.data, meta: record.meta };
+    return mask ? mask(visible) : visible;
   };
-}
-
-function project(record: RecordRoots, fields: PathAccess[]): RecordRoots {
-  const out: RecordRoots = { data: {}, meta: {} };
-  for (const field of fields) {
-    const value = field.get(record);
-    if (value !== undefined) field.set(out, value);
-  }
-  return out;
-}
-
-// Copy-on-write along the path: the masked copy never writes into objects the record (and the
-// other groups delivering it) still share.
-function maskPath(record: RecordRoots, path: PathAccess): void {
-  if (path.get(record) === undefined) return;
-  let node: JsonObject = { ...record[path.root] };
-  record[path.root] = node;
-  const last = path.segments.length - 1;
-  for (let i = 0; i < last; i++) {
-    const segment = path.segments[i] as string;
-    const child = { ...(node[segment] as JsonObject) };
-    node[segment] = child;
-    node = child;
-  }
-  node[path.segments[last] as string] = MASKED_VALUE;
 }

@@ -229,7 +229,7 @@ describe('parse: limits', () => {
   const { maxLength, maxDepth, maxNodes } = EXPRESSION_LIMITS;
 
   it('exposes the limits', () => {
-    expect(EXPRESSION_LIMITS).toEqual({ maxLength: 4096, maxDepth: 32, maxNodes: 500 });
+    expect(EXPRESSION_LIMITS).toEqual({ maxLength: 4096, maxDepth: 32, maxNodes: 500, maxValueSize: 1_048_576, maxCost: 32 });
     expect(Object.isFrozen(EXPRESSION_LIMITS)).toBe(true);
   });
 

@@ -23,8 +23,13 @@ export function isPrimitive(value: unknown): value is string | number | boolean 
 // Past this many compared pairs, remember visited pairs so that cyclic values terminate.
 const CYCLE_CHECK_AFTER = 1000;
 
-/** Strict equality for primitives, structural equality for arrays and plain objects. Iterative, so deep values cannot overflow the stack. */
-export function deepEqual(a: unknown, b: unknown): boolean {
+/**
+ * Strict equality for primitives, structural equality for arrays and plain objects. Iterative, so
+ * deep values cannot overflow the stack. `keyCounts` remembers how many keys the objects of `b`
+ * have, for callers comparing many values with the same `b`: counting keys is linear, and
+ * counting a wide `b` again for every element made `contains` quadratic.
+ */
+export function deepEqual(a: unknown, b: unknown, keyCounts?: WeakMap<object, number>): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   const left: unknown[] = [a];
@@ -56,7 +61,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
       }
     } else {
       const keys = Object.keys(x);
-      if (keys.length !== Object.keys(y).length) return false;
+      if (keys.length !== keyCount(y, keyCounts)) return false;
       for (const key of keys) {
         if (!isEnumerable.call(y, key)) return false;
         left.push((x as Record<string, unknown>)[key]);
@@ -67,12 +72,22 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return true;
 }
 
-/** Whether some element of the array deep-equals the value. */
+function keyCount(value: object, keyCounts: WeakMap<object, number> | undefined): number {
+  let count = keyCounts?.get(value);
+  if (count === undefined) {
+    count = Object.keys(value).length;
+    keyCounts?.set(value, count);
+  }
+  return count;
+}
+
+/** Whether some element of the array deep-equals the value: linear in the array's and the value's sizes. */
 export function includesDeep(array: readonly unknown[], value: unknown): boolean {
   if (typeof value !== 'object' || value === null) {
     for (let i = 0; i < array.length; i++) if (array[i] === value) return true;
     return false;
   }
-  for (let i = 0; i < array.length; i++) if (deepEqual(array[i], value)) return true;
+  const keyCounts = new WeakMap<object, number>();
+  for (let i = 0; i < array.length; i++) if (deepEqual(array[i], value, keyCounts)) return true;
   return false;
 }

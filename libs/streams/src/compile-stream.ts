@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
-import type Ajv from 'ajv';
 import type { ErrorObject } from 'ajv';
 import type { EnrichStep, JsonObject, OnError, StreamDefinition } from '@streamgate/contracts';
 import { ExpressionEvaluationError, compileExpression } from '@streamgate/expressions';
 import { compilePath } from './paths';
 import type { PathAccess, RecordRoots, Root } from './paths';
+import type { SchemaCompiler } from './schema-compiler';
 
 /** Reads one row of a reference table; undefined when there is none. */
 export type ReferenceLookup = (table: string, key: string) => JsonObject | undefined;
@@ -21,7 +21,8 @@ export interface CompiledStream {
 }
 
 export interface CompileOptions {
-  ajv: Ajv;
+  /** The schema compiler (`createSchemaCompiler()`); each compiled version holds its own Ajv instance. */
+  ajv: SchemaCompiler;
   /** Key of the `redact` step's `hash` mode (HMAC-SHA256), so hashes cannot be reversed by guessing. */
   hashKey: string;
 }
@@ -54,8 +55,8 @@ export function compileStream(definition: StreamDefinition, options: CompileOpti
   };
 }
 
-function compileSchema(schema: JsonObject, ajv: Ajv): (data: unknown) => string | undefined {
-  const check = ajv.compile(schema);
+function compileSchema(schema: JsonObject, compiler: SchemaCompiler): (data: unknown) => string | undefined {
+  const check = compiler.compile(schema);
   return (data) => (check(data) ? undefined : describe(check.errors?.[0]));
 }
 

@@ -1,4 +1,4 @@
-import { StreamDefinitionError, validateStreamDefinition } from './definition';
+import { StreamDefinitionError, createSchemaCompiler, validateStreamDefinition } from './definition';
 
 function problems(input: unknown) {
   try {
@@ -70,5 +70,41 @@ describe('validateStreamDefinition', () => {
       'UNKNOWN_OP',
       'INVALID_EXPRESSION',
     ]);
+  });
+
+  it('refuses a pattern the linear-time engine cannot run with INVALID_SCHEMA, naming the pattern and its path', () => {
+    expect(problems({ name: 't', schema: { type: 'object', properties: { user: { type: 'string', pattern: '^(?!admin)\\w+$' } } } })).toEqual([
+      {
+        code: 'INVALID_SCHEMA',
+        path: 'schema.properties.user.pattern',
+        message: 'pattern "^(?!admin)\\\\w+$" at schema.properties.user.pattern is refused: lookahead and lookbehind are not supported by the linear-time engine',
+      },
+    ]);
+    expect(problems({ name: 't', schema: { patternProperties: { '^(\\w)\\1$': {} }, items: { pattern: '^(a' } } }).map((p) => [p.code, p.path])).toEqual([
+      ['INVALID_SCHEMA', 'schema.patternProperties["^(\\\\w)\\\\1$"]'],
+      ['INVALID_SCHEMA', 'schema.items.pattern'],
+    ]);
+  });
+
+  it.each([
+    ['an email address', '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$'],
+    ['another email address', '^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\\.[a-zA-Z]{2,}$'],
+    ['a host name', '^([a-z0-9-]+\\.)+[a-z]{2,}$'],
+    ['an ISO date', '^\\d{4}-\\d{2}-\\d{2}$'],
+    ['an ISO date-time', '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$'],
+    ['a UUID', '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'],
+    ['a semantic version', '^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?$'],
+    ['a Unicode letter class', '^\\p{L}+$'],
+    ['the catastrophic pattern, harmless on the linear engine', '^(a+)+$'],
+  ])('accepts %s', (_what, pattern) => {
+    expect(validateStreamDefinition({ name: 't', schema: { type: 'object', properties: { v: { type: 'string', pattern } }, patternProperties: { [pattern]: {} } } }).schema).toBeDefined();
+  });
+
+  it('accepts a schema with an $id again and again with one compiler (a stream redefined)', () => {
+    const compiler = createSchemaCompiler();
+    for (let version = 1; version <= 3; version++) {
+      const schema = { $id: 'https://streamgate.example/quotes', type: 'object', properties: { v: { const: version } } };
+      expect(validateStreamDefinition({ name: 'quotes', schema }, compiler).schema).toEqual(schema);
+    }
   });
 });

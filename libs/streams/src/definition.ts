@@ -1,9 +1,8 @@
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
 import { ENRICH_OPS, REFERENCE_NAME_PATTERN, defaultSourceTopic, isJsonObject, isValidStreamName } from '@streamgate/contracts';
 import type { EnrichStep, JsonObject, OnError, StreamDefinitionInput } from '@streamgate/contracts';
 import { validateExpression } from '@streamgate/expressions';
 import { isValidPath } from './paths';
+import { SchemaCompiler } from './schema-compiler';
 
 /** Machine codes of a refused stream definition. */
 export const DefinitionErrorCode = {
@@ -43,19 +42,22 @@ const TOPIC_PATTERN = /^[A-Za-z0-9._-]{1,200}$/;
 const MAX_STEPS = 64;
 const KNOWN_KEYS = new Set(['name', 'schema', 'source', 'enrich']);
 
-/** One JSON Schema compiler for the process: compiled validators are cached per schema object. */
-export function createSchemaCompiler(): Ajv {
-  const ajv = new Ajv({ allErrors: false, strict: false, messages: true });
-  addFormats(ajv);
-  return ajv;
+/**
+ * A JSON Schema compiler: each schema gets an Ajv instance of its own (released with it), and
+ * patterns run on a linear-time engine (see schema-compiler.ts and linear-regexp.ts).
+ */
+export function createSchemaCompiler(): SchemaCompiler {
+  return new SchemaCompiler();
 }
+
+let shared: SchemaCompiler | undefined;
 
 /**
  * Checks a stream definition as the admin API receives it and returns it normalized (source
  * topic defaulted, steps present). Every problem is reported, each with its place; step
  * problems carry the step index, expression problems the position in the expression.
  */
-export function validateStreamDefinition(input: unknown, ajv: Ajv = createSchemaCompiler()): Required<Pick<StreamDefinitionInput, 'name' | 'source' | 'enrich'>> & { schema?: JsonObject } {
+export function validateStreamDefinition(input: unknown, compiler: SchemaCompiler = (shared ??= createSchemaCompiler())): Required<Pick<StreamDefinitionInput, 'name' | 'source' | 'enrich'>> & { schema?: JsonObject } {
   const problems: DefinitionProblem[] = [];
   const fail = (code: DefinitionErrorCode, path: string, message: string, extra: Partial<DefinitionProblem> = {}) =>
     problems.push({ code, path, message, ...extra });
@@ -71,13 +73,7 @@ export function validateStreamDefinition(input: unknown, ajv: Ajv = createSchema
   const schema = input.schema;
   if (schema !== undefined) {
     if (!isJsonObject(schema)) fail(DefinitionErrorCode.InvalidSchema, 'schema', 'schema must be a JSON Schema object');
-    else {
-      try {
-        ajv.compile(schema);
-      } catch (error) {
-        fail(DefinitionErrorCode.InvalidSchema, 'schema', `not a valid JSON Schema: ${(error as Error).message}`);
-      }
-    }
+    else for (const problem of compiler.problems(schema)) fail(DefinitionErrorCode.InvalidSchema, problem.path, problem.message);
   }
   let source: { topic: string } = { topic: defaultSourceTopic(typeof name === 'string' ? name : '') };
   if (input.source !== undefined) {

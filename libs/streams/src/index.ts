@@ -6,3 +6,8 @@ export { compilePath, parsePath, isValidPath } from './paths';
 export type { PathAccess, RecordRoots } from './paths';
 export { StreamCatalog, ReferenceTables } from './stream-catalog';
 export type { StreamCatalogOptions } from './stream-catalog';
+export { SchemaCompiler, SchemaRefusedError, schemaPatterns } from './schema-compiler';
+export type { SchemaProblem, SchemaValidator } from './schema-compiler';
+export { compileLinearRegExp, UnsupportedPatternError } from './linear-regexp';
+export type { LinearRegExp } from './linear-regexp';
+export { compileStoredDefinition } from './stored-definition';

@@ -1,10 +1,10 @@
 import type { Admin, Kafka } from 'kafkajs';
-import { TopicName, isJsonObject } from '@streamgate/contracts';
-import type { ReferenceRow, StreamDefinition, Topics } from '@streamgate/contracts';
+import { TopicName, controlReferenceCodec } from '@streamgate/contracts';
+import type { ReferenceRow, Topics } from '@streamgate/contracts';
 import { ControlTable } from '@streamgate/kafka';
-import { compileStream } from './compile-stream';
 import type { CompileOptions, CompiledStream } from './compile-stream';
 import { createSchemaCompiler } from './definition';
+import { compileStoredDefinition } from './stored-definition';
 
 export interface StreamCatalogOptions {
   kafka: Kafka;
@@ -14,13 +14,15 @@ export interface StreamCatalogOptions {
   app: string;
   hashKey?: string;
   onChange?: () => void;
+  /** A value that does not parse, or a stored schema this version refuses (that stream then fails closed). */
   onInvalid?: (key: string, error: Error) => void;
 }
 
 /**
  * The stream catalog as an app sees it: control.streams followed live, each definition
  * compiled once per version (schema validator and step program), indexed by name and by the
- * physical source topic.
+ * physical source topic. A version's validator owns its Ajv instance, so a redefinition or a
+ * tombstone releases the old one (nothing else holds it).
  */
 export class StreamCatalog {
   private readonly table: ControlTable<CompiledStream>;
@@ -33,7 +35,7 @@ export class StreamCatalog {
     this.table = new ControlTable(options.kafka, options.admin, {
       topic: options.topics.name(TopicName.ControlStreams),
       groupPrefix: `${options.topics.prefix}streamgate.${options.app}.control.streams`,
-      parse: (value) => compileStream(parseDefinition(value), compile),
+      parse: (value, key) => compileStoredDefinition(value, compile, options.onInvalid, key),
       onChange: (name, stream) => {
         this.reindex();
         options.onChange?.();
@@ -79,13 +81,7 @@ export class ReferenceTables {
     this.table = new ControlTable(options.kafka, options.admin, {
       topic: options.topics.name(TopicName.ControlReference),
       groupPrefix: `${options.topics.prefix}streamgate.${options.app}.control.reference`,
-      parse: (value) => {
-        const row = JSON.parse(value.toString('utf8')) as unknown;
-        if (!isJsonObject(row) || typeof row.table !== 'string' || typeof row.key !== 'string' || !isJsonObject(row.row)) {
-          throw new Error('not a reference row');
-        }
-        return row as unknown as ReferenceRow;
-      },
+      parse: controlReferenceCodec.decodeValue,
       onInvalid: options.onInvalid,
     });
   }
@@ -99,12 +95,4 @@ export class ReferenceTables {
   }
 
   readonly lookup = (table: string, key: string) => this.table.get(`${table}/${key}`)?.row;
-}
-
-function parseDefinition(value: Buffer): StreamDefinition {
-  const definition = JSON.parse(value.toString('utf8')) as unknown;
-  if (!isJsonObject(definition) || typeof definition.name !== 'string' || !isJsonObject(definition.source) || !Array.isArray(definition.enrich)) {
-    throw new Error('not a stream definition');
-  }
-  return definition as unknown as StreamDefinition;
 }

@@ -6,3 +6,7 @@ export { httpClient } from './http';
 export type { HttpClient, HttpResult } from './http';
 export { TopicReader } from './topic-reader';
 export type { ReadMessage } from './topic-reader';
+export { fuzzTarget } from './fuzz';
+export type { FuzzTarget } from './fuzz';
+export { SteadyProducer } from './steady-producer';
+export type { BatchSender, SteadyProducerOptions } from './steady-producer';

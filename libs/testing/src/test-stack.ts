@@ -14,14 +14,16 @@ export function testKafkaBrokers(): string[] {
   return brokers.split(',');
 }
 
-/** A kafkajs client on the test broker; `quiet` hides the errors a test provokes on purpose. */
-export function testKafka(clientId = 'streamgate-test', { quiet = false } = {}): Kafka {
-  return new Kafka({ clientId, brokers: testKafkaBrokers(), logLevel: quiet ? logLevel.NOTHING : logLevel.WARN, retry: { retries: 5 } });
+/**
+ * A kafkajs client on the test broker (or on `brokers`, e.g. a broker of the test's own);
+ * `quiet` hides the errors a test provokes on purpose.
+ */
+export function testKafka(clientId = 'streamgate-test', { quiet = false, brokers }: { quiet?: boolean; brokers?: string[] } = {}): Kafka {
+  return new Kafka({ clientId, brokers: brokers ?? testKafkaBrokers(), logLevel: quiet ? logLevel.NOTHING : logLevel.WARN, retry: { retries: 5 } });
 }
 
-/** A fresh database on the test server; each test file gets its own. */
-export async function createTestDatabase(): Promise<string> {
-  const base = process.env.DATABASE_URL;
+/** A fresh database on the test server (or on the server of `base`); each test file gets its own. */
+export async function createTestDatabase(base = process.env.DATABASE_URL): Promise<string> {
   if (!base) throw new Error('DATABASE_URL is not set: run integration tests through jest (global setup)');
   const name = uniqueName('sg_test_');
   const client = new Client({ connectionString: adminUrlOf(base) });
@@ -48,14 +50,24 @@ export async function dropTestDatabase(url: string): Promise<void> {
 }
 
 /** A TCP port nobody listens on right now (for app processes of one test). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A free TCP port for an app under test, taken below the kernel's ephemeral range (32768+ on
+ * Linux): a port from the ephemeral range can be handed to an outgoing connection (a Kafka
+ * client's) between this check and the app's listen, which made starts fail with EADDRINUSE.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free port between 20000 and 32000');
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
   });
 }
 

@@ -1,4 +1,6 @@
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import { codecOf } from '@streamgate/contracts';
+import type { TopicCodecs, TopicName, Topics } from '@streamgate/contracts';
 import { uniqueName } from './unique';
 
 export interface ReadMessage {
@@ -35,6 +37,12 @@ export class TopicReader {
 
   json<T = unknown>(topic: string): T[] {
     return this.on(topic).map((m) => JSON.parse(m.value?.toString('utf8') ?? 'null') as T);
+  }
+
+  /** What the apps wrote on a contract topic, read through its codec: a message breaking the contract fails the test. */
+  payloads<T extends TopicName>(topics: Topics, name: T): Array<ReturnType<TopicCodecs[T]['decode']>> {
+    const codec = codecOf(name);
+    return this.on(topics.name(name)).map((m) => codec.decode(m) as ReturnType<TopicCodecs[T]['decode']>);
   }
 
   stop(): Promise<void> {
