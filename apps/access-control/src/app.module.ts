@@ -16,6 +16,7 @@ import { StreamsModule } from './streams/streams.module';
 import { AuditEntryEntity } from './audit/audit-entry.entity';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { TransactionsModule } from './database/transactions.module';
 import { EntitlementEntity } from './entitlements/entitlement.entity';
 import { EntitlementsModule } from './entitlements/entitlements.module';
 import { TokensModule } from './tokens/tokens.module';
@@ -35,6 +36,7 @@ export class AppModule {
           migrations: ACCESS_CONTROL_MIGRATIONS,
           entities: [StreamEntity, ReferenceRowEntity, PartnerEntity, ApiKeyEntity, EntitlementEntity, AuditEntryEntity],
         }),
+        TransactionsModule,
         AuthModule,
         AuditModule,
         StreamsModule,

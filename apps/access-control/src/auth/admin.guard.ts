@@ -1,8 +1,8 @@
+import { DomainException, ErrorCode } from '@streamgate/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { bearerToken, constantTimeEqual } from '@streamgate/auth';
-import { ApiError } from '@streamgate/service';
 import { ACCESS_CONTROL_CONFIG } from '../config/access-control.config';
 import type { AccessControlConfig } from '../config/access-control.config';
 import { AuthLimiter } from './auth-limiter.service';
@@ -21,7 +21,7 @@ export class AdminGuard implements CanActivate {
     const token = bearerToken(req.headers.authorization);
     if (token === undefined || !constantTimeEqual(token, this.config.ADMIN_TOKEN)) {
       this.limiter.failed(req);
-      throw new ApiError(401, 'UNAUTHORIZED', 'admin endpoints need Authorization: Bearer <ADMIN_TOKEN>');
+      throw new DomainException(ErrorCode.Unauthorized, 'admin endpoints need Authorization: Bearer <ADMIN_TOKEN>');
     }
     return true;
   }

@@ -1,7 +1,8 @@
+import { DomainException, ErrorCode } from '@streamgate/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { FailedAuthLimiter } from '@streamgate/auth';
-import { ApiError } from '@streamgate/service';
+import { requestAddress } from '@streamgate/service';
 import { ACCESS_CONTROL_CONFIG } from '../config/access-control.config';
 import type { AccessControlConfig } from '../config/access-control.config';
 
@@ -16,17 +17,14 @@ export class AuthLimiter {
 
   /** Throws 429 while the address is locked out. */
   assertAllowed(req: Request): void {
-    const retryAfter = this.limiter.retryAfter(clientAddress(req));
+    const retryAfter = this.limiter.retryAfter(requestAddress(req));
     if (retryAfter > 0) {
-      throw new ApiError(429, 'RATE_LIMITED', 'too many failed authentications from this address', undefined, { 'Retry-After': String(retryAfter) });
+      throw new DomainException(ErrorCode.RateLimited, 'too many failed authentications from this address', undefined, retryAfter);
     }
   }
 
   failed(req: Request): void {
-    this.limiter.fail(clientAddress(req));
+    this.limiter.fail(requestAddress(req));
   }
 }
 
-export function clientAddress(req: Request): string {
-  return req.socket.remoteAddress ?? 'unknown';
-}

@@ -1,4 +1,4 @@
-import { adminEnv, checkHttpEnv, checkKafkaEnv, databaseEnv, httpEnv, int, kafkaEnv, loadConfig, str } from '@streamgate/config';
+import { adminEnv, checkHttpEnv, checkKafkaEnv, databaseEnv, httpEnv, int, kafkaEnv, loadConfig, secret } from '@streamgate/config';
 import type { ConfigOf } from '@streamgate/config';
 import { DEFAULT_PORTS } from '@streamgate/contracts';
 
@@ -7,7 +7,7 @@ const accessControlEnv = {
   ...databaseEnv,
   ...adminEnv,
   ...httpEnv(DEFAULT_PORTS['access-control']),
-  TOKEN_SIGNING_KEY: str({ pattern: /^[A-Za-z0-9_-]{43}$/, description: 'Ed25519 seed signing subscription tokens: base64url of 32 random bytes' }),
+  TOKEN_SIGNING_KEY: secret({ pattern: /^[A-Za-z0-9_-]{43}$/, description: 'the Ed25519 seed that signs subscription tokens: base64url of 32 random bytes (delivery gets only its public key)' }),
   AUTH_FAILURES_PER_MINUTE: int({ default: 10, min: 1, description: 'failed authentications per client address and minute before 429' }),
 };
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
-import { ControlPublisher } from './control-publisher.service';
+import { ControlOutbox } from './control-outbox';
 import { ControlReconciler } from './control-reconciler.service';
+import { ControlRelay } from './control-relay.service';
 
-@Module({ providers: [ControlPublisher, ControlReconciler], exports: [ControlPublisher, ControlReconciler] })
+@Module({ providers: [ControlOutbox, ControlReconciler, ControlRelay], exports: [ControlOutbox, ControlReconciler] })
 export class ControlModule {}

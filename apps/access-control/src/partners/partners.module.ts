@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ControlModule } from '../control/control.module';
 import { EntitlementsModule } from '../entitlements/entitlements.module';
+import { ApiKeysRepository } from './api-keys.repository';
 import { PartnersController } from './partners.controller';
-import { KeyUsageConsumer } from './key-usage.consumer';
+import { KeyUsageController } from './key-usage.controller';
 import { PartnersService } from './partners.service';
 
-@Module({ imports: [ControlModule, EntitlementsModule], controllers: [PartnersController], providers: [PartnersService, KeyUsageConsumer], exports: [PartnersService] })
+// PartnersRepository comes from EntitlementsModule (entitlements check their partner too).
+@Module({ imports: [ControlModule, EntitlementsModule], controllers: [PartnersController, KeyUsageController], providers: [ApiKeysRepository, PartnersService], exports: [PartnersService] })
 export class PartnersModule {}

@@ -1,19 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource, IsNull } from 'typeorm';
-import type { EntityManager } from 'typeorm';
-import { KEY_SCOPES, TopicName, isJsonObject, parseApiKey } from '@streamgate/contracts';
+import { KEY_SCOPES, TopicName, isJsonObject, parseApiKey, DomainException, ErrorCode } from '@streamgate/contracts';
 import type { ApiKeyRecord, KeyScope, PartnerRecord } from '@streamgate/contracts';
 import { generateApiKey, verifyApiKey } from '@streamgate/auth';
 import type { KeyCheck } from '@streamgate/auth';
-import { ApiError } from '@streamgate/service';
-import { ControlPublisher } from '../control/control-publisher.service';
+import { ControlOutbox } from '../control/control-outbox';
 import { ControlReconciler } from '../control/control-reconciler.service';
 import { AuditService } from '../audit/audit.service';
 import { EntitlementsService } from '../entitlements/entitlements.service';
-import { ApiKeyEntity } from './api-key.entity';
-import { PartnerEntity } from './partner.entity';
+import { Transactions } from '../database/transactions';
+import type { Tx } from '../database/transactions';
+import { ApiKeysRepository } from './api-keys.repository';
+import type { ApiKeyEntity } from './api-key.entity';
+import type { PartnerEntity } from './partner.entity';
+import { PartnersRepository } from './partners.repository';
 
 export interface PartnerView extends PartnerRecord {
   createdAt: string;
@@ -40,28 +41,31 @@ export class PartnersService implements OnApplicationBootstrap {
   private readonly logger = new Logger(PartnersService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly publisher: ControlPublisher,
+    private readonly partners: PartnersRepository,
+    private readonly keys: ApiKeysRepository,
+    private readonly transactions: Transactions,
+    private readonly outbox: ControlOutbox,
     private readonly reconciler: ControlReconciler,
     private readonly audit: AuditService,
     private readonly entitlements: EntitlementsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const partners = await this.dataSource.getRepository(PartnerEntity).find();
-    await this.reconciler.reconcile(TopicName.ControlPartners, new Map(partners.map((p) => [p.id, toRecord(p)])));
-    // Only keys of active partners are replicated: a suspended partner's keys stop working everywhere.
-    const active = new Set(partners.filter((p) => p.status === 'active').map((p) => p.id));
-    const keys = (await this.dataSource.getRepository(ApiKeyEntity).findBy({ revokedAt: IsNull() })).filter((k) => active.has(k.partnerId));
-    await this.reconciler.reconcile(TopicName.ControlKeys, new Map(keys.map((k) => [k.id, toKeyRecord(k)])));
+    await this.reconciler.reconcile(TopicName.ControlPartners, async (em) => new Map((await this.partners.list(em)).map((p) => [p.id, toRecord(p)])));
+    await this.reconciler.reconcile(TopicName.ControlKeys, async (em) => {
+      // Only keys of active partners are replicated: a suspended partner's keys stop working everywhere.
+      const active = new Set((await this.partners.list(em)).filter((p) => p.status === 'active').map((p) => p.id));
+      const keys = (await this.keys.active(undefined, em)).filter((k) => active.has(k.partnerId));
+      return new Map(keys.map((k) => [k.id, toKeyRecord(k)]));
+    });
   }
 
   async list(): Promise<PartnerView[]> {
-    return (await this.dataSource.getRepository(PartnerEntity).find({ order: { createdAt: 'ASC' } })).map(toView);
+    return (await this.partners.list()).map(toView);
   }
 
   async get(id: string): Promise<PartnerView> {
-    return toView(await this.find(this.dataSource.manager, id));
+    return toView(await this.find(id));
   }
 
   async create(body: unknown, actor: string): Promise<PartnerView> {
@@ -73,9 +77,9 @@ export class PartnersService implements OnApplicationBootstrap {
       timezone: input.timezone ?? 'UTC',
       status: input.status ?? 'active',
     };
-    return this.dataSource.transaction(async (em) => {
-      const saved = await em.getRepository(PartnerEntity).save(partner);
-      await this.publisher.publish(TopicName.ControlPartners, [{ key: saved.id, value: toRecord(saved) }]);
+    return this.transactions.run(async (em) => {
+      const saved = await this.partners.save(em, partner);
+      await this.outbox.add(em, TopicName.ControlPartners, [{ key: saved.id, value: toRecord(saved) }]);
       await this.audit.record(em, { actor, action: 'partner.create', targetType: 'partner', targetId: saved.id, before: null, after: toRecord(saved) });
       this.logger.log({ msg: 'partner created', partner: saved.id });
       return toView(saved);
@@ -84,17 +88,17 @@ export class PartnersService implements OnApplicationBootstrap {
 
   async update(id: string, body: unknown, actor: string): Promise<PartnerView> {
     const input = parsePartnerInput(body, false);
-    return this.dataSource.transaction(async (em) => {
-      const partner = await this.find(em, id, true);
+    return this.transactions.run(async (em) => {
+      const partner = await this.find(id, em);
       const before = toRecord(partner);
       Object.assign(partner, input);
-      const saved = await em.getRepository(PartnerEntity).save(partner);
-      await this.publisher.publish(TopicName.ControlPartners, [{ key: id, value: toRecord(saved) }]);
+      const saved = await this.partners.save(em, partner);
+      await this.outbox.add(em, TopicName.ControlPartners, [{ key: id, value: toRecord(saved) }]);
       if (before.status !== saved.status) {
         // Suspension withdraws the partner's keys from control.keys (sockets end, publishes and
         // tokens are refused); reactivation puts them back.
-        const keys = await em.getRepository(ApiKeyEntity).findBy({ partnerId: id, revokedAt: IsNull() });
-        await this.publisher.publish(TopicName.ControlKeys, keys.map((k) => ({ key: k.id, value: saved.status === 'active' ? toKeyRecord(k) : null })));
+        const keys = await this.keys.active(id, em);
+        await this.outbox.add(em, TopicName.ControlKeys, keys.map((k) => ({ key: k.id, value: saved.status === 'active' ? toKeyRecord(k) : null })));
       }
       await this.audit.record(em, { actor, action: 'partner.update', targetType: 'partner', targetId: id, before, after: toRecord(saved) });
       return toView(saved);
@@ -103,14 +107,14 @@ export class PartnersService implements OnApplicationBootstrap {
 
   /** Deleting a partner revokes everything it holds. */
   async remove(id: string, actor: string): Promise<void> {
-    await this.dataSource.transaction(async (em) => {
-      const partner = await this.find(em, id, true);
-      const keys = await em.getRepository(ApiKeyEntity).findBy({ partnerId: id, revokedAt: IsNull() });
-      await em.getRepository(ApiKeyEntity).delete({ partnerId: id });
-      await em.getRepository(PartnerEntity).delete({ id });
-      await this.publisher.publish(TopicName.ControlKeys, keys.map((k) => ({ key: k.id, value: null })));
-      await this.entitlements.removePartner(id);
-      await this.publisher.publish(TopicName.ControlPartners, [{ key: id, value: null }]);
+    await this.transactions.run(async (em) => {
+      const partner = await this.find(id, em);
+      const keys = await this.keys.active(id, em);
+      await this.keys.deleteOfPartner(em, id);
+      await this.partners.delete(em, id);
+      await this.outbox.add(em, TopicName.ControlKeys, keys.map((k) => ({ key: k.id, value: null })));
+      await this.entitlements.removePartner(em, id);
+      await this.outbox.add(em, TopicName.ControlPartners, [{ key: id, value: null }]);
       await this.audit.record(em, { actor, action: 'partner.delete', targetType: 'partner', targetId: id, before: toRecord(partner), after: null });
     });
     this.logger.log({ msg: 'partner deleted', partner: id });
@@ -119,14 +123,14 @@ export class PartnersService implements OnApplicationBootstrap {
   async createKey(partnerId: string, body: unknown, actor: string): Promise<KeyView & { key: string }> {
     const scopes = isJsonObject(body) ? body.scopes : undefined;
     if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every((s) => (KEY_SCOPES as readonly unknown[]).includes(s))) {
-      throw new ApiError(400, 'INVALID_SCOPES', `scopes must be a non-empty array of ${KEY_SCOPES.join(', ')}`);
+      throw new DomainException(ErrorCode.InvalidScopes, `scopes must be a non-empty array of ${KEY_SCOPES.join(', ')}`);
     }
-    return this.dataSource.transaction(async (em) => {
-      const partner = await this.find(em, partnerId, true);
-      const active = await em.getRepository(ApiKeyEntity).countBy({ partnerId, revokedAt: IsNull() });
-      if (active >= MAX_ACTIVE_KEYS) throw new ApiError(409, 'TOO_MANY_KEYS', `a partner holds at most ${MAX_ACTIVE_KEYS} active keys: revoke one first`);
+    return this.transactions.run(async (em) => {
+      const partner = await this.find(partnerId, em);
+      const active = await this.keys.countActive(em, partnerId);
+      if (active >= MAX_ACTIVE_KEYS) throw new DomainException(ErrorCode.TooManyKeys, `a partner holds at most ${MAX_ACTIVE_KEYS} active keys: revoke one first`);
       const generated = generateApiKey();
-      const saved = await em.getRepository(ApiKeyEntity).save({
+      const saved = await this.keys.save(em, {
         id: generated.id,
         partnerId,
         hash: generated.hash,
@@ -135,7 +139,7 @@ export class PartnersService implements OnApplicationBootstrap {
         lastUsedAt: null,
         revokedAt: null,
       });
-      if (partner.status === 'active') await this.publisher.publish(TopicName.ControlKeys, [{ key: saved.id, value: toKeyRecord(saved) }]);
+      if (partner.status === 'active') await this.outbox.add(em, TopicName.ControlKeys, [{ key: saved.id, value: toKeyRecord(saved) }]);
       await this.audit.record(em, { actor, action: 'key.create', targetType: 'key', targetId: saved.id, before: null, after: toKeyView(saved) });
       this.logger.log({ msg: 'key created', partner: partnerId, keyId: saved.id });
       return { ...toKeyView(saved), key: generated.key };
@@ -143,20 +147,23 @@ export class PartnersService implements OnApplicationBootstrap {
   }
 
   async listKeys(partnerId: string): Promise<KeyView[]> {
-    await this.find(this.dataSource.manager, partnerId);
-    const keys = await this.dataSource.getRepository(ApiKeyEntity).find({ where: { partnerId }, order: { createdAt: 'ASC' } });
+    await this.find(partnerId);
+    const keys = await this.keys.ofPartner(partnerId);
     return keys.map(toKeyView);
   }
 
   async revokeKey(partnerId: string, keyId: string, actor: string): Promise<void> {
-    await this.dataSource.transaction(async (em) => {
-      const key = await em.getRepository(ApiKeyEntity).findOne({ where: { id: keyId, partnerId }, lock: { mode: 'pessimistic_write' } });
-      if (!key) throw new ApiError(404, 'KEY_NOT_FOUND', `partner ${partnerId} has no key ${keyId}`);
+    await this.transactions.run(async (em) => {
+      // The partner first, as every change of its keys does: a suspension or reactivation in
+      // flight (which republishes the partner's active keys) cannot interleave with this revocation.
+      await this.partners.find(partnerId, em, true);
+      const key = await this.keys.findLocked(em, partnerId, keyId);
+      if (!key) throw new DomainException(ErrorCode.KeyNotFound, `partner ${partnerId} has no key ${keyId}`);
       if (key.revokedAt) return;
       const before = toKeyView(key);
       key.revokedAt = new Date();
-      await em.getRepository(ApiKeyEntity).save(key);
-      await this.publisher.publish(TopicName.ControlKeys, [{ key: keyId, value: null }]);
+      await this.keys.save(em, key);
+      await this.outbox.add(em, TopicName.ControlKeys, [{ key: keyId, value: null }]);
       await this.audit.record(em, { actor, action: 'key.revoke', targetType: 'key', targetId: keyId, before, after: toKeyView(key) });
     });
     this.logger.log({ msg: 'key revoked', partner: partnerId, keyId });
@@ -165,20 +172,21 @@ export class PartnersService implements OnApplicationBootstrap {
   /** The active key behind a partner's API key string, verified against its stored hash. */
   async verifyKey(key: string | undefined, scope: KeyScope): Promise<KeyCheck> {
     const parsed = key ? parseApiKey(key) : undefined;
-    const record = parsed ? await this.dataSource.getRepository(ApiKeyEntity).findOneBy({ id: parsed.keyId, revokedAt: IsNull() }) : null;
-    const partner = record ? await this.dataSource.getRepository(PartnerEntity).findOneBy({ id: record.partnerId }) : null;
+    const record = parsed ? await this.keys.activeById(parsed.keyId) : null;
+    const partner = record ? await this.partners.find(record.partnerId) : null;
     return verifyApiKey(key, () => (record && partner?.status === 'active' ? toKeyRecord(record) : undefined), scope);
   }
 
-  private async find(em: EntityManager, id: string, lock = false): Promise<PartnerEntity> {
-    const partner = await em.getRepository(PartnerEntity).findOne({ where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
-    if (!partner) throw new ApiError(404, 'PARTNER_NOT_FOUND', `no partner ${id}`);
+  /** In a transaction, the partner stays locked until it ends: changes of one partner take turns. */
+  private async find(id: string, em?: Tx): Promise<PartnerEntity> {
+    const partner = await this.partners.find(id, em, em !== undefined);
+    if (!partner) throw new DomainException(ErrorCode.PartnerNotFound, `no partner ${id}`);
     return partner;
   }
 }
 
 function parsePartnerInput(body: unknown, creating: boolean): Partial<Pick<PartnerEntity, 'name' | 'plan' | 'timezone' | 'status'>> {
-  if (!isJsonObject(body)) throw new ApiError(400, 'INVALID_PARTNER', 'the body is a JSON object');
+  if (!isJsonObject(body)) throw new DomainException(ErrorCode.InvalidPartner, 'the body is a JSON object');
   const out: Partial<Pick<PartnerEntity, 'name' | 'plan' | 'timezone' | 'status'>> = {};
   const problems: string[] = [];
   for (const key of Object.keys(body)) if (!['name', 'plan', 'timezone', 'status'].includes(key)) problems.push(`unknown field ${key}`);
@@ -198,7 +206,7 @@ function parsePartnerInput(body: unknown, creating: boolean): Partial<Pick<Partn
     if (body.status !== 'active' && body.status !== 'suspended') problems.push('status must be active or suspended');
     else out.status = body.status;
   }
-  if (problems.length > 0) throw new ApiError(400, 'INVALID_PARTNER', problems.join('; '));
+  if (problems.length > 0) throw new DomainException(ErrorCode.InvalidPartner, problems.join('; '));
   return out;
 }
 

@@ -1,27 +1,17 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
-import type { Request } from 'express';
-import { bearerToken } from '@streamgate/auth';
-import { ApiError } from '@streamgate/service';
-import { AuthLimiter } from '../auth/auth-limiter.service';
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import type { ApiKeyRecord } from '@streamgate/contracts';
+import { PartnerKey, PartnerKeyGuard } from './partner-key.guard';
 import { TokensService } from './tokens.service';
 import type { TokenGrant } from './tokens.service';
 
 @Controller('v1/tokens')
+@UseGuards(PartnerKeyGuard)
 export class TokensController {
-  constructor(
-    private readonly tokens: TokensService,
-    private readonly limiter: AuthLimiter,
-  ) {}
+  constructor(private readonly tokens: TokensService) {}
 
   @Post()
   @HttpCode(201)
-  async mint(@Req() req: Request, @Body() body: unknown): Promise<TokenGrant> {
-    this.limiter.assertAllowed(req);
-    const grant = await this.tokens.mint(bearerToken(req.headers.authorization), body);
-    if (!grant) {
-      this.limiter.failed(req);
-      throw new ApiError(401, 'UNAUTHORIZED', 'missing, unknown or revoked API key');
-    }
-    return grant;
+  mint(@PartnerKey() key: ApiKeyRecord, @Body() body: unknown): Promise<TokenGrant> {
+    return this.tokens.mint(key, body);
   }
 }

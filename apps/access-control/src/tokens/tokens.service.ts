@@ -1,8 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { KeyObject } from 'node:crypto';
-import { TOKEN_TTL, mintToken, tokenKeys } from '@streamgate/auth';
-import { KeyScope, isJsonObject } from '@streamgate/contracts';
-import { ApiError } from '@streamgate/service';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { TOKEN_TTL, mintToken, signingKey } from '@streamgate/auth';
+import type { SigningKey } from '@streamgate/auth';
+import { DomainException, ErrorCode, isJsonObject } from '@streamgate/contracts';
+import type { ApiKeyRecord } from '@streamgate/contracts';
 import { ACCESS_CONTROL_CONFIG } from '../config/access-control.config';
 import type { AccessControlConfig } from '../config/access-control.config';
 import { EntitlementsService } from '../entitlements/entitlements.service';
@@ -17,39 +17,38 @@ export interface TokenGrant {
 /**
  * Short-lived subscription tokens for browsers, minted from a server-held partner key with the
  * subscribe scope and narrowed to streams the partner is entitled to. Delivery verifies them
- * locally (EdDSA); revoking the key they came from ends them too.
+ * locally (EdDSA) with public keys only; revoking the key they came from ends them too.
  */
 @Injectable()
 export class TokensService {
-  private readonly privateKey: KeyObject;
+  private readonly key: SigningKey;
 
   constructor(
     @Inject(ACCESS_CONTROL_CONFIG) config: AccessControlConfig,
     private readonly partners: PartnersService,
     private readonly entitlements: EntitlementsService,
   ) {
-    this.privateKey = tokenKeys(config.TOKEN_SIGNING_KEY).privateKey;
+    this.key = signingKey(config.TOKEN_SIGNING_KEY);
+    // Public: what delivery's TOKEN_VERIFY_KEYS must list before this key signs anything it sees.
+    new Logger(TokensService.name).log({ msg: 'token signing key', kid: this.key.kid, verifyKey: this.key.verifyEntry });
   }
 
-  /** Returns undefined when the key does not authenticate (the caller counts the failure). */
-  async mint(apiKey: string | undefined, body: unknown): Promise<TokenGrant | undefined> {
-    const check = await this.partners.verifyKey(apiKey, KeyScope.Subscribe);
-    if (!check.ok && check.reason === 'UNAUTHORIZED') return undefined;
-    if (!check.ok) throw new ApiError(403, 'FORBIDDEN', check.message);
+  /** Mints a token for a verified partner key (PartnerKeyGuard), narrowed to streams it may subscribe to. */
+  async mint(key: ApiKeyRecord, body: unknown): Promise<TokenGrant> {
     const request = isJsonObject(body) ? body : body === undefined ? {} : undefined;
-    if (!request) throw new ApiError(400, 'INVALID_BODY', 'the body is { streams?, ttlSeconds? }');
+    if (!request) throw new DomainException(ErrorCode.InvalidBody, 'the body is { streams?, ttlSeconds? }');
     const ttl = request.ttlSeconds ?? TOKEN_TTL.defaultSeconds;
     if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > TOKEN_TTL.maxSeconds) {
-      throw new ApiError(400, 'INVALID_TTL', `ttlSeconds must be an integer from 1 to ${TOKEN_TTL.maxSeconds}`);
+      throw new DomainException(ErrorCode.InvalidTtl, `ttlSeconds must be an integer from 1 to ${TOKEN_TTL.maxSeconds}`);
     }
-    const entitled = await this.entitlements.streamsOf(check.key.partnerId);
+    const entitled = await this.entitlements.subscribableStreamsOf(key.partnerId);
     const requested = request.streams ?? entitled;
-    if (!Array.isArray(requested) || !requested.every((s) => typeof s === 'string')) throw new ApiError(400, 'INVALID_BODY', 'streams must be an array of stream names');
+    if (!Array.isArray(requested) || !requested.every((s) => typeof s === 'string')) throw new DomainException(ErrorCode.InvalidBody, 'streams must be an array of stream names');
     const refused = requested.filter((s) => !entitled.includes(s));
-    if (refused.length > 0) throw new ApiError(403, 'NOT_ENTITLED', `not entitled to ${refused.join(', ')}`);
-    if (requested.length === 0) throw new ApiError(403, 'NOT_ENTITLED', 'the partner is entitled to no stream');
+    if (refused.length > 0) throw new DomainException(ErrorCode.NotEntitled, `not entitled to ${refused.join(', ')}`);
+    if (requested.length === 0) throw new DomainException(ErrorCode.NotEntitled, 'the partner is entitled to no stream');
     const streams = [...new Set(requested as string[])];
-    const { token, expiresAt } = await mintToken(this.privateKey, { partnerId: check.key.partnerId, keyId: check.key.id, streams }, ttl);
+    const { token, expiresAt } = await mintToken(this.key, { partnerId: key.partnerId, keyId: key.id, streams }, ttl);
     return { token, expiresAt: expiresAt.toISOString(), streams };
   }
 }
