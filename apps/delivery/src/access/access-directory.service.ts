@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { KeyDirectory } from '@streamgate/auth';
-import { TopicName, Topics, isJsonObject, parseQuotaState } from '@streamgate/contracts';
+import { TopicName, Topics, controlEntitlementsCodec, controlQuotasCodec } from '@streamgate/contracts';
 import type { EntitlementPolicy, PartnerEntitlements, QuotaState } from '@streamgate/contracts';
 import { ControlTable, KAFKA, KAFKA_ADMIN } from '@streamgate/kafka';
 import type { Admin, Kafka } from '@streamgate/kafka';
@@ -43,14 +43,14 @@ export class AccessDirectory implements OnModuleInit, OnApplicationShutdown {
     this.entitlements = new ControlTable(kafka, admin, {
       topic: topics.name(TopicName.ControlEntitlements),
       groupPrefix: `${topics.prefix}streamgate.delivery.control.entitlements`,
-      parse: parseEntitlements,
+      parse: controlEntitlementsCodec.decodeValue,
       onChange: (partnerId) => this.listeners.forEach((l) => l.entitlementsChanged(partnerId)),
       onInvalid,
     });
     this.quotas = new ControlTable(kafka, admin, {
       topic: topics.name(TopicName.ControlQuotas),
       groupPrefix: `${topics.prefix}streamgate.delivery.control.quotas`,
-      parse: parseQuotaState,
+      parse: controlQuotasCodec.decodeValue,
       onChange: (partnerId) => this.listeners.forEach((l) => l.quotaChanged(partnerId)),
       onInvalid,
     });
@@ -80,10 +80,3 @@ export class AccessDirectory implements OnModuleInit, OnApplicationShutdown {
     await Promise.all([this.streams.stop(), this.keys.stop(), this.entitlements.stop(), this.quotas.stop()]);
   }
 }
-
-function parseEntitlements(value: Buffer): PartnerEntitlements {
-  const parsed = JSON.parse(value.toString('utf8')) as unknown;
-  if (!isJsonObject(parsed) || typeof parsed.partnerId !== 'string' || !isJsonObject(parsed.streams)) throw new Error('not partner entitlements');
-  return parsed as unknown as PartnerEntitlements;
-}
-

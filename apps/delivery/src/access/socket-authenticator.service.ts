@@ -1,8 +1,8 @@
-import type { KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { FailedAuthLimiter, TokenError, tokenKeys, verifyToken } from '@streamgate/auth';
+import { FailedAuthLimiter, TokenError, verifyToken } from '@streamgate/auth';
+import type { VerifyKeys } from '@streamgate/auth';
 import { KeyScope, isJsonObject } from '@streamgate/contracts';
-import { Metrics } from '@streamgate/service';
+import { Metrics, clientAddress, trustedProxies } from '@streamgate/service';
 import { DELIVERY_CONFIG } from '../config/delivery.config';
 import type { DeliveryConfig } from '../config/delivery.config';
 import { AccessDirectory } from './access-directory.service';
@@ -28,7 +28,8 @@ export class HandshakeRefused extends Error {
  */
 @Injectable()
 export class SocketAuthenticator {
-  private readonly publicKey: KeyObject;
+  private readonly verifyKeys: VerifyKeys;
+  private readonly trusted: (address: string) => boolean;
   private readonly limiter: FailedAuthLimiter;
   private readonly refusals = this.metrics.counter('streamgate_delivery_handshakes_refused_total', 'Handshakes refused', ['code']);
 
@@ -37,8 +38,14 @@ export class SocketAuthenticator {
     private readonly access: AccessDirectory,
     private readonly metrics: Metrics,
   ) {
-    this.publicKey = tokenKeys(config.TOKEN_SIGNING_KEY).publicKey;
+    this.verifyKeys = config.TOKEN_VERIFY_KEYS;
+    this.trusted = trustedProxies(config.TRUSTED_PROXIES);
     this.limiter = new FailedAuthLimiter(config.AUTH_FAILURES_PER_MINUTE, 60_000);
+  }
+
+  /** The client's address: X-Forwarded-For's rightmost untrusted hop when the peer is a trusted proxy. */
+  addressOf(handshake: { address: string; headers: Record<string, string | string[] | undefined> }): string {
+    return clientAddress(handshake.address, handshake.headers['x-forwarded-for'], this.trusted);
   }
 
   async authenticate(auth: unknown, address: string): Promise<Principal> {
@@ -68,7 +75,7 @@ export class SocketAuthenticator {
   /** A token is good while its signature, expiry and source key all are. */
   async verifyToken(token: string) {
     try {
-      const claims = await verifyToken(this.publicKey, token);
+      const claims = await verifyToken(this.verifyKeys, token);
       if (!this.access.keys.isActive(claims.keyId)) throw new HandshakeRefused('UNAUTHORIZED');
       return claims;
     } catch (error) {

@@ -34,9 +34,11 @@ export class DeliveryGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     // A refused handshake reaches the client as connect_error with the code as its message.
     server.use((socket, next) => {
       this.authenticator
-        .authenticate(socket.handshake.auth, socket.handshake.address)
+        .authenticate(socket.handshake.auth, this.authenticator.addressOf(socket.handshake))
         .then((principal) => {
           if (!this.hub.admit(principal.partnerId)) return next(new Error('TOO_MANY_CONNECTIONS'));
+          // A client may leave before the connection completes (no disconnect event then).
+          socket.conn.once('close', () => this.hub.abandoned(socket, principal.partnerId));
           (socket.data as { principal?: Principal }).principal = principal;
           next();
         })

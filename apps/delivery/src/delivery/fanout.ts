@@ -1,4 +1,4 @@
-import { formatPos, parseEnvelope } from '@streamgate/contracts';
+import { formatPos, recordsEnrichedCodec } from '@streamgate/contracts';
 import type { DeliveredRecord } from '@streamgate/contracts';
 import type { Batch } from '@streamgate/kafka';
 
@@ -22,7 +22,7 @@ export function fanoutBatch(batch: Pick<Batch, 'partition' | 'messages'>): Fanou
   for (const message of batch.messages) {
     let record: DeliveredRecord;
     try {
-      const e = parseEnvelope(JSON.parse(message.value?.toString('utf8') ?? ''));
+      const e = recordsEnrichedCodec.decode(message);
       record = { stream: e.stream, pos: formatPos(batch.partition, message.offset), id: e.id, key: e.key, time: e.time, data: e.data, meta: e.meta };
     } catch {
       unreadable++;

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import type { DeliveredRecord } from '@streamgate/contracts';
+import { onSkippedBatches } from '@streamgate/kafka';
 import { fanoutBatch } from './fanout';
+import { offsetOf } from './delivery-view';
 
 export interface Range {
   partition: number;
@@ -11,10 +13,17 @@ export interface Range {
   to: number;
 }
 
+export interface RangeReadOptions {
+  /** Gives up when no batch arrives for this long (progress, not wall time: a long read goes on). */
+  idleTimeoutMs?: number;
+  /** Stops the read (between batches) when aborted; the promise then rejects with the reason. */
+  signal?: AbortSignal;
+}
+
 /**
  * Reads offset ranges of records.enriched with a short-lived consumer of its own (no committed
- * offsets), for catch-ups the recent window no longer covers. Records come out per partition
- * in offset order.
+ * offsets), for catch-ups and replays the recent window does not cover. Records come out per
+ * partition in offset order. An error from `onRecords` ends the read (it is not retried).
  */
 export async function readRanges(
   kafka: Kafka,
@@ -22,18 +31,38 @@ export async function readRanges(
   groupPrefix: string,
   ranges: Range[],
   onRecords: (partition: number, records: DeliveredRecord[], lastOffset: number) => void | Promise<void>,
-  timeoutMs = 120_000,
+  options: RangeReadOptions = {},
 ): Promise<void> {
   const pending = new Map(ranges.filter((r) => r.to > r.from).map((r) => [r.partition, r]));
   if (pending.size === 0) return;
+  options.signal?.throwIfAborted();
+  const idleMs = options.idleTimeoutMs ?? 30_000;
   const consumer = kafka.consumer({ groupId: `${groupPrefix}.${randomBytes(6).toString('hex')}`, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
   let finish: () => void = () => undefined;
-  let fail: (error: Error) => void = () => undefined;
+  let fail: (error: unknown) => void = () => undefined;
   const done = new Promise<void>((resolve, reject) => {
     finish = resolve;
     fail = reject;
   });
-  const timer = setTimeout(() => fail(new Error(`catch-up from Kafka did not finish within ${timeoutMs} ms`)), timeoutMs);
+  // It may fail (no progress, aborted) before it is awaited: never an unhandled rejection.
+  done.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const progressed = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fail(new Error(`the read from Kafka made no progress for ${idleMs} ms`)), idleMs);
+  };
+  const onAbort = () => fail(options.signal?.reason ?? new Error('aborted'));
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  progressed();
+  // A range may end on a transaction's commit marker: the range is done once the read got past
+  // its last offset, whether the batch that got there held records or only markers.
+  const reached = (partition: number, lastOffset: string) => {
+    const range = pending.get(partition);
+    if (!range || Number(lastOffset) < range.to - 1) return;
+    pending.delete(partition);
+    if (pending.size === 0) finish();
+  };
+  onSkippedBatches(consumer, (skipped) => reached(skipped.partition, skipped.lastOffset));
   try {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: false });
@@ -41,28 +70,30 @@ export async function readRanges(
       autoCommit: false,
       eachBatch: async ({ batch }) => {
         const range = pending.get(batch.partition);
-        if (!range) return;
-        const messages = batch.messages.filter((m) => Number(m.offset) >= range.from && Number(m.offset) < range.to);
-        const last = messages.at(-1);
-        if (last) {
-          const { byStream } = fanoutBatch({ partition: batch.partition, messages });
-          // Awaited: a slow subscriber slows the read instead of piling records up in memory.
-          await onRecords(batch.partition, [...byStream.values()].flat().sort((a, b) => offsetOf(a) - offsetOf(b)), Number(last.offset));
+        if (!range || options.signal?.aborted) return;
+        progressed();
+        try {
+          const messages = batch.messages.filter((m) => Number(m.offset) >= range.from && Number(m.offset) < range.to);
+          const last = messages.at(-1);
+          if (last) {
+            const { byStream } = fanoutBatch({ partition: batch.partition, messages });
+            // Awaited: a slow subscriber slows the read instead of piling records up in memory.
+            await onRecords(batch.partition, [...byStream.values()].flat().sort((a, b) => offsetOf(a.pos) - offsetOf(b.pos)), Number(last.offset));
+          }
+        } catch (error) {
+          // Thrown out of eachBatch, kafkajs would retry the batch: end the read instead.
+          pending.clear();
+          fail(error);
+          return;
         }
-        if (Number(batch.lastOffset()) >= range.to - 1) {
-          pending.delete(batch.partition);
-          if (pending.size === 0) finish();
-        }
+        reached(batch.partition, batch.lastOffset());
       },
     });
     for (const range of pending.values()) consumer.seek({ topic, partition: range.partition, offset: String(range.from) });
     await done;
   } finally {
     clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
     await consumer.disconnect().catch(() => undefined);
   }
-}
-
-function offsetOf(record: DeliveredRecord): number {
-  return Number(record.pos.slice(record.pos.indexOf(':') + 1));
 }

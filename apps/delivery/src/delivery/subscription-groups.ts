@@ -2,6 +2,8 @@ import type { DeliveredRecord, EntitlementPolicy } from '@streamgate/contracts';
 import { compilePolicy, policyKey } from '@streamgate/entitlements';
 import type { CompiledPolicy } from '@streamgate/entitlements';
 import type { CompiledFilter } from '@streamgate/expressions';
+import { filterViews, viewRecords } from './delivery-view';
+import type { ViewOptions } from './delivery-view';
 import { preserialized } from './preserialized-parser';
 
 /** Where one subscription receives: a Socket.IO room shared by everyone with the same view. */
@@ -104,23 +106,16 @@ export class SubscriptionGroups {
   }
 
   /** Applies every group's view to a stream's records (one partition's batch) and hands each room its list. */
-  route(stream: string, partition: number, records: DeliveredRecord[], emit: Emit): number {
+  route(stream: string, partition: number, records: DeliveredRecord[], emit: Emit, onError?: ViewOptions['onError']): number {
     const groups = this.streams.get(stream);
     if (!groups) return 0;
     let routed = 0;
     for (const group of groups.values()) {
-      const visible: Array<{ record: DeliveredRecord; json: string; bytes: number; offset: number }> = [];
-      for (const record of records) {
-        const view = group.policy(record);
-        if (!view) continue;
-        const out = { ...record, data: view.data, meta: view.meta };
-        const json = JSON.stringify(out);
-        visible.push({ record: preserialized(out, json), json, bytes: Buffer.byteLength(json), offset: offsetOf(record.pos) });
-      }
+      // The policy's view once per policy group; each filter group (room) narrows it.
+      const visible = viewRecords(stream, group.policy, records, { onError });
       if (visible.length === 0) continue;
       for (const filterGroup of group.filters.values()) {
-        const filter = filterGroup.filter;
-        const list = filter ? visible.filter((v) => filter(v.record)) : visible;
+        const list = filterViews(visible, filterGroup.filter);
         if (list.length === 0) continue;
         const payload = list.map((v) => v.record);
         if (filterGroup.batch) preserialized(payload, `[${list.map((v) => v.json).join(',')}]`);
@@ -133,23 +128,15 @@ export class SubscriptionGroups {
   }
 
   /**
-   * The view one group's members get of records (policy, then subscriber filter), serialized,
-   * for a catch-up sent to one socket; the deliveries are metered for `member`.
+   * The view one group's members get of records (the same view function as the rooms), for a
+   * catch-up sent to one socket; the deliveries are metered for `member`. The group is looked
+   * up now, so a narrowed entitlement applies from the next chunk of a running catch-up.
    */
   viewFor(ref: GroupRef, member: Member, partition: number, records: DeliveredRecord[]): DeliveredRecord[] {
     const group = this.streams.get(ref.stream)?.get(ref.policyKey);
     const filterGroup = group?.filters.get(ref.filterKey);
     if (!group || !filterGroup) return [];
-    const out: Array<{ record: DeliveredRecord; bytes: number; offset: number }> = [];
-    for (const record of records) {
-      if (record.stream !== ref.stream) continue;
-      const view = group.policy(record);
-      if (!view) continue;
-      const visible = { ...record, data: view.data, meta: view.meta };
-      if (filterGroup.filter && !filterGroup.filter(visible)) continue;
-      const json = JSON.stringify(visible);
-      out.push({ record: preserialized(visible, json), bytes: Buffer.byteLength(json), offset: offsetOf(record.pos) });
-    }
+    const out = viewRecords(ref.stream, group.policy, records, { filter: filterGroup.filter });
     if (out.length > 0) {
       const pending = emptyPending();
       this.account(pending, partition, out);
@@ -191,8 +178,4 @@ export class SubscriptionGroups {
       usage.offsets[partition] = range ? [Math.min(range[0], first), Math.max(range[1], last)] : [first, last];
     }
   }
-}
-
-function offsetOf(pos: string): number {
-  return Number(pos.slice(pos.indexOf(':') + 1));
 }

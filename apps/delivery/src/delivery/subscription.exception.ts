@@ -7,6 +7,10 @@ export const SubscriptionErrorCode = {
   NotEntitled: 'NOT_ENTITLED',
   InvalidFilter: 'INVALID_FILTER',
   TooManySubscriptions: 'TOO_MANY_SUBSCRIPTIONS',
+  TooManyReplays: 'TOO_MANY_REPLAYS',
+  ResumeFailed: 'RESUME_FAILED',
+  TooManyFilters: 'TOO_MANY_FILTERS',
+  TooManyResumes: 'TOO_MANY_RESUMES',
   NotSubscribed: 'NOT_SUBSCRIBED',
   QuotaExceeded: 'QUOTA_EXCEEDED',
 } as const;

@@ -1,38 +1,47 @@
 import { hostname } from 'node:os';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
-import { TopicName, Topics } from '@streamgate/contracts';
-import type { UsageEvent } from '@streamgate/contracts';
+import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { TopicName, Topics, usageEventsCodec } from '@streamgate/contracts';
 import { RecordProducer } from '@streamgate/kafka';
 import { Metrics } from '@streamgate/service';
 import { DELIVERY_CONFIG } from '../config/delivery.config';
 import type { DeliveryConfig } from '../config/delivery.config';
-import { DeliveryHub } from '../delivery/delivery-hub.service';
+import { LiveFeed } from '../delivery/live-feed';
+import { ReplayLane } from '../delivery/replay-lane';
+import { UsageWindows } from '../delivery/usage-windows';
+import { UnsentUsage } from './unsent-usage';
 import { toUsageEvents } from './usage-events';
 
 /**
  * Reports what this instance actually sent, every USAGE_WINDOW (aligned to the clock): records
  * and bytes per subscription, connection seconds and peak sockets per partner. Event ids are
  * deterministic per (subscription or instance run, window), so a retried send is counted once.
- * A crash loses at most the current window's report: metering can only under-count deliveries,
- * never over-count them.
+ * While usage.events cannot be written, reports wait in a bounded queue and are retried with
+ * backoff; the flush never rejects, so an outage is waited out. A crash loses what was unsent:
+ * metering can only under-count deliveries, never over-count them.
  */
 @Injectable()
-export class DeliveryMeter implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class DeliveryMeter implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DeliveryMeter.name);
   private readonly run: string;
   private timer?: NodeJS.Timeout;
   private windowStart = Date.now();
   private flushing: Promise<void> = Promise.resolve();
+  private readonly unsent: UnsentUsage;
   private readonly reported = this.metrics.counter('streamgate_delivery_usage_events_total', 'Usage events written to usage.events');
+  private readonly dropped = this.metrics.counter('streamgate_delivery_usage_events_dropped_total', 'Usage events dropped because the unsent queue was full (under-counted)');
+  private readonly unsentGauge = this.metrics.gauge('streamgate_delivery_usage_events_unsent', 'Usage events waiting to be written to usage.events');
 
   constructor(
     @Inject(DELIVERY_CONFIG) private readonly config: DeliveryConfig,
-    private readonly hub: DeliveryHub,
+    private readonly feed: LiveFeed,
+    private readonly connections: UsageWindows,
+    private readonly replays: ReplayLane,
     private readonly producer: RecordProducer,
     private readonly topics: Topics,
     private readonly metrics: Metrics,
   ) {
+    this.unsent = new UnsentUsage(config.MAX_UNSENT_USAGE_EVENTS);
     this.run = `${config.INSTANCE_ID ?? `${hostname()}-${process.pid}`}@${Date.now().toString(36)}`;
   }
 
@@ -40,10 +49,17 @@ export class DeliveryMeter implements OnApplicationBootstrap, BeforeApplicationS
     this.schedule();
   }
 
-  // Runs after the consumer stopped (the hub pushes nothing more), before the producer closes.
-  async beforeApplicationShutdown(): Promise<void> {
+  // Runs after the transport stopped the consumer (nothing more is pushed), before the producer
+  // closes (Kafka's module is global: its hooks run last): the last window and anything still
+  // unsent get a few tries.
+  async onApplicationShutdown(): Promise<void> {
     clearTimeout(this.timer);
     await this.flush();
+    for (let attempt = 0; attempt < 3 && this.unsent.size > 0; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await this.send();
+    }
+    if (this.unsent.size > 0) this.logger.error({ msg: 'usage events lost at shutdown', events: this.unsent.size });
   }
 
   private schedule(): void {
@@ -55,6 +71,10 @@ export class DeliveryMeter implements OnApplicationBootstrap, BeforeApplicationS
     }, next - Date.now());
   }
 
+  /**
+   * Closes the current window into the unsent queue, then sends the queue unless a backoff is
+   * running. Serialized, and it never rejects: a failed send stays queued for a later tick.
+   */
   private flush(): Promise<void> {
     this.flushing = this.flushing.then(async () => {
       const end = Date.now();
@@ -62,29 +82,32 @@ export class DeliveryMeter implements OnApplicationBootstrap, BeforeApplicationS
         run: this.run,
         windowStart: new Date(this.windowStart),
         windowEnd: new Date(end),
-        subscriptions: this.hub.groups.drain(),
-        connections: this.hub.drainConnections(end),
-        replays: this.hub.drainReplays(),
+        subscriptions: this.feed.groups.drain(),
+        connections: this.connections.drain(end),
+        replays: this.replays.drain(),
       });
       this.windowStart = end;
-      if (events.length === 0) return;
-      await this.send(events);
+      const dropped = this.unsent.add(events);
+      if (dropped > 0) {
+        this.dropped.inc(dropped);
+        this.logger.error({ msg: 'usage events dropped: the unsent queue is full', dropped, bound: this.config.MAX_UNSENT_USAGE_EVENTS });
+      }
+      if (this.unsent.due()) await this.send();
+      this.unsentGauge.set(this.unsent.size);
     });
     return this.flushing;
   }
 
-  // A failed send keeps its events for the next attempt: they carry their ids, so nothing is counted twice.
-  private async send(events: UsageEvent[]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.producer.send(this.topics.name(TopicName.UsageEvents), events.map((e) => ({ key: e.partnerId, value: JSON.stringify(e) })));
-        this.reported.inc(events.length);
-        return;
-      } catch (error) {
-        this.logger.error({ msg: 'usage report failed', attempt, events: events.length, error: (error as Error).message });
-        if (attempt >= 5) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
-      }
+  // Events carry deterministic ids, so a batch resent after an unclear failure is counted once.
+  private async send(): Promise<void> {
+    const events = this.unsent.peek();
+    try {
+      await this.producer.send(this.topics.name(TopicName.UsageEvents), events.map((e) => usageEventsCodec.encode(e)));
+      this.unsent.sent(events.length);
+      this.reported.inc(events.length);
+    } catch (error) {
+      const retryInMs = this.unsent.failed();
+      this.logger.error({ msg: 'usage report failed; kept for retry', events: events.length, retryInMs, error: (error as Error).message });
     }
   }
 }

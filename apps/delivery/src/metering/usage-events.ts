@@ -1,5 +1,6 @@
 import type { UsageEvent } from '@streamgate/contracts';
-import type { ConnectionUsage, ReplayUsage } from '../delivery/delivery-hub.service';
+import type { ReplayUsage } from '../delivery/replay-lane';
+import type { ConnectionUsage } from '../delivery/usage-windows';
 import type { SubscriptionUsage } from '../delivery/subscription-groups';
 
 /** One window's usage reports: per subscription (records, bytes, offsets) and per partner (connections). */
