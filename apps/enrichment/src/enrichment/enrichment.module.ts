@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { EnrichmentConsumer } from './enrichment.consumer';
+import { EnrichmentController } from './enrichment.controller';
+import { EnrichmentService } from './enrichment.service';
 
-@Module({ providers: [EnrichmentConsumer] })
+@Module({ controllers: [EnrichmentController], providers: [EnrichmentService] })
 export class EnrichmentModule {}

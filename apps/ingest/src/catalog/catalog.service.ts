@@ -1,15 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { KeyDirectory } from '@streamgate/auth';
-import { TopicName, Topics, parseQuotaState } from '@streamgate/contracts';
-import type { QuotaState } from '@streamgate/contracts';
+import { TopicName, Topics, controlEntitlementsCodec, controlQuotasCodec } from '@streamgate/contracts';
+import type { PartnerEntitlements, QuotaState } from '@streamgate/contracts';
 import { ControlTable, KAFKA, KAFKA_ADMIN } from '@streamgate/kafka';
 import type { Admin, Kafka } from '@streamgate/kafka';
 import { StreamCatalog } from '@streamgate/streams';
 
 type Listener = () => void;
 
-/** What ingest learns from the control plane: stream definitions, publishing keys, quotas. */
+/** What ingest learns from the control plane: stream definitions, publishing keys, grants, quotas. */
 @Injectable()
 export class CatalogService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(CatalogService.name);
@@ -18,6 +18,8 @@ export class CatalogService implements OnModuleInit, OnApplicationShutdown {
   readonly keys: KeyDirectory;
   /** Partners' quota states from metering: over the hard limit, HTTP publishes are refused. */
   readonly quotas: ControlTable<QuotaState>;
+  /** Partners' entitlements: HTTP publishing needs a publish grant on the stream. */
+  readonly entitlements: ControlTable<PartnerEntitlements>;
 
   constructor(@Inject(KAFKA) kafka: Kafka, @Inject(KAFKA_ADMIN) admin: Admin, topics: Topics) {
     this.streams = new StreamCatalog({
@@ -32,7 +34,12 @@ export class CatalogService implements OnModuleInit, OnApplicationShutdown {
     this.quotas = new ControlTable(kafka, admin, {
       topic: topics.name(TopicName.ControlQuotas),
       groupPrefix: `${topics.prefix}streamgate.ingest.control.quotas`,
-      parse: parseQuotaState,
+      parse: controlQuotasCodec.decodeValue,
+    });
+    this.entitlements = new ControlTable(kafka, admin, {
+      topic: topics.name(TopicName.ControlEntitlements),
+      groupPrefix: `${topics.prefix}streamgate.ingest.control.entitlements`,
+      parse: controlEntitlementsCodec.decodeValue,
     });
   }
 
@@ -40,12 +47,12 @@ export class CatalogService implements OnModuleInit, OnApplicationShutdown {
     this.listeners.push(listener);
   }
 
-  // Both tables are read to the end before any consumer or HTTP request is served.
+  // Every table is read to the end before any consumer or HTTP request is served.
   async onModuleInit(): Promise<void> {
-    await Promise.all([this.streams.start(), this.keys.start(), this.quotas.start()]);
+    await Promise.all([this.streams.start(), this.keys.start(), this.quotas.start(), this.entitlements.start()]);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.streams.stop(), this.keys.stop(), this.quotas.stop()]);
+    await Promise.all([this.streams.stop(), this.keys.stop(), this.quotas.stop(), this.entitlements.stop()]);
   }
 }

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { isIsoTimestamp, isJsonObject } from '@streamgate/contracts';
-import type { JsonObject } from '@streamgate/contracts';
+import { checkRecordStructure, isIsoTimestamp, isJsonObject } from '@streamgate/contracts';
+import type { JsonObject, RecordLimits, StructureProblem } from '@streamgate/contracts';
 import type { CompiledStream } from '@streamgate/streams';
 import { MAX_ID_LENGTH } from '../ingest/normalize';
+import { publisherRecordId } from '../ingest/publisher-ids';
 
 export interface PublishRecord {
+  /** The Envelope id: `<partnerId>:<given id>` or `<partnerId>:<uuid>` (publisher-ids.ts). */
   id: string;
   key: string | null;
   time?: string;
@@ -13,13 +15,24 @@ export interface PublishRecord {
   value: string;
 }
 
+type StructureReason = Exclude<StructureProblem['reason'], 'INVALID_JSON'>;
+
 export interface RecordProblem {
   index: number;
-  reason: 'INVALID_RECORD' | 'TOO_LARGE' | 'BAD_HEADER' | 'SCHEMA_VIOLATION';
+  reason: 'INVALID_RECORD' | 'TOO_LARGE' | 'BAD_HEADER' | 'SCHEMA_VIOLATION' | StructureReason;
   detail: string;
 }
 
-export type ParsedPublish = { ok: true; records: PublishRecord[] } | { ok: false; status: 400 | 413; code: string; message: string; problems?: RecordProblem[] };
+export type ParsedPublish =
+  | { ok: true; records: PublishRecord[] }
+  | { ok: false; code: 'INVALID_BODY' | 'TOO_MANY_RECORDS' | 'INVALID_RECORDS' | StructureReason; message: string; problems?: RecordProblem[] };
+
+export interface PublishLimits {
+  maxRecords: number;
+  maxRecordBytes: number;
+  /** Structural limits of each record's data, the Kafka path's (checked first, for every record). */
+  structure: RecordLimits;
+}
 
 const MAX_KEY_LENGTH = 1024;
 
@@ -28,27 +41,37 @@ const MAX_KEY_LENGTH = 1024;
  * Kafka path will (size, id/time format, JSON Schema), reporting every bad record by index.
  * All-or-nothing: one bad record refuses the request.
  */
-export function parsePublishBody(body: unknown, stream: CompiledStream, limits: { maxRecords: number; maxRecordBytes: number }): ParsedPublish {
-  if (!isJsonObject(body)) return { ok: false, status: 400, code: 'INVALID_BODY', message: 'the body is { data, id?, key?, time? } or { records: [...] }' };
+export function parsePublishBody(body: unknown, stream: CompiledStream, limits: PublishLimits, publisher: string): ParsedPublish {
+  if (!isJsonObject(body)) return { ok: false, code: 'INVALID_BODY', message: 'the body is { data, id?, key?, time? } or { records: [...] }' };
   const items = 'records' in body ? body.records : [body];
-  if (!Array.isArray(items) || items.length === 0) return { ok: false, status: 400, code: 'INVALID_BODY', message: 'records must be a non-empty array' };
+  if (!Array.isArray(items) || items.length === 0) return { ok: false, code: 'INVALID_BODY', message: 'records must be a non-empty array' };
   if (items.length > limits.maxRecords) {
-    return { ok: false, status: 413, code: 'TOO_MANY_RECORDS', message: `at most ${limits.maxRecords} records per request, got ${items.length}` };
+    return { ok: false, code: 'TOO_MANY_RECORDS', message: `at most ${limits.maxRecords} records per request, got ${items.length}` };
+  }
+  // Before anything recursive (serializing, the schema) touches a record: a record over a
+  // structural limit refuses the request with that limit's code, every such record listed.
+  const structure = items.map((item) => (isJsonObject(item) && isJsonObject(item.data) ? checkRecordStructure(item.data, limits.structure) : undefined));
+  const structural = structure.flatMap((problem, index) => (problem && problem.reason !== 'INVALID_JSON' ? [{ index, reason: problem.reason, detail: problem.detail }] : []));
+  if (structural.length > 0) {
+    const first = structural[0] as RecordProblem & { reason: StructureReason };
+    return { ok: false, code: first.reason, message: `${structural.length} of ${items.length} records break a structural limit; nothing was published`, problems: structural };
   }
   const records: PublishRecord[] = [];
   const problems: RecordProblem[] = [];
   items.forEach((item, index) => {
-    const result = parseRecord(item, stream, limits.maxRecordBytes);
+    // Left here, a structure problem is a number out of range (1e400): a bad record like others.
+    const number = structure[index];
+    const result = number ? { reason: 'INVALID_RECORD' as const, detail: number.detail } : parseRecord(item, stream, limits.maxRecordBytes, publisher);
     if ('reason' in result) problems.push({ index, ...result });
     else records.push(result);
   });
   if (problems.length > 0) {
-    return { ok: false, status: 400, code: 'INVALID_RECORDS', message: `${problems.length} of ${items.length} records are invalid; nothing was published`, problems };
+    return { ok: false, code: 'INVALID_RECORDS', message: `${problems.length} of ${items.length} records are invalid; nothing was published`, problems };
   }
   return { ok: true, records };
 }
 
-function parseRecord(item: unknown, stream: CompiledStream, maxRecordBytes: number): PublishRecord | Omit<RecordProblem, 'index'> {
+function parseRecord(item: unknown, stream: CompiledStream, maxRecordBytes: number, publisher: string): PublishRecord | Omit<RecordProblem, 'index'> {
   if (!isJsonObject(item) || !isJsonObject(item.data)) return { reason: 'INVALID_RECORD', detail: 'a record is { data: {…}, id?, key?, time? }' };
   const unknown = Object.keys(item).filter((k) => !['data', 'id', 'key', 'time'].includes(k));
   if (unknown.length > 0) return { reason: 'INVALID_RECORD', detail: `unknown fields: ${unknown.join(', ')}` };
@@ -65,8 +88,9 @@ function parseRecord(item: unknown, stream: CompiledStream, maxRecordBytes: numb
   const violation = stream.validate(item.data);
   if (violation !== undefined) return { reason: 'SCHEMA_VIOLATION', detail: violation };
   return {
-    // Records without a producer id get one here, so the response can name every record.
-    id: (item.id as string | undefined) ?? `http-${randomUUID()}`,
+    // Ids live in the publisher's namespace; records without one get one here, so the
+    // response names every record as its Envelope will.
+    id: publisherRecordId(publisher, (item.id as string | undefined) ?? randomUUID()),
     key: (item.key as string | null | undefined) ?? null,
     time: item.time as string | undefined,
     data: item.data,
