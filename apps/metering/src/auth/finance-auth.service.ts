@@ -1,18 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { FailedAuthLimiter, bearerToken, constantTimeEqual } from '@streamgate/auth';
-import { KeyScope } from '@streamgate/contracts';
-import { ApiError } from '@streamgate/service';
+import { KeyScope, DomainException, ErrorCode } from '@streamgate/contracts';
+import { requestAddress } from '@streamgate/service';
 import { METERING_CONFIG } from '../config/metering.config';
 import type { MeteringConfig } from '../config/metering.config';
 import { PartnerDirectory } from '../partners/partner-directory.service';
 
 export type Reader = { kind: 'admin' } | { kind: 'finance' } | { kind: 'partner'; partnerId: string };
+export type ReaderKind = Reader['kind'];
+
 
 /**
  * Who may read: the admin or finance token (everything), or a partner key with `usage:read`
- * (its own rows only). Writes (plans, closing periods) take the admin or finance token as the
- * caller says. Failures are rate-limited per client address.
+ * (its own rows only). Failures are rate-limited per client address. Used by ReaderGuard.
  */
 @Injectable()
 export class FinanceAuth {
@@ -25,26 +26,27 @@ export class FinanceAuth {
     this.limiter = new FailedAuthLimiter(config.AUTH_FAILURES_PER_MINUTE, 60_000);
   }
 
-  reader(req: Request, allowed: Array<Reader['kind']>): Reader {
-    const address = req.socket.remoteAddress ?? 'unknown';
+  reader(req: Request, allowed: readonly ReaderKind[]): Reader {
+    const address = requestAddress(req);
     const retryAfter = this.limiter.retryAfter(address);
-    if (retryAfter > 0) throw new ApiError(429, 'RATE_LIMITED', 'too many failed authentications from this address', undefined, { 'Retry-After': String(retryAfter) });
-    const credential = bearerToken(req.headers.authorization);
-    let reader: Reader | undefined;
-    if (credential !== undefined) {
-      if (constantTimeEqual(credential, this.config.ADMIN_TOKEN)) reader = { kind: 'admin' };
-      else if (constantTimeEqual(credential, this.config.FINANCE_TOKEN)) reader = { kind: 'finance' };
-      else if (credential.startsWith('sg_live_')) {
-        const check = this.partners.keys.verify(credential, KeyScope.UsageRead);
-        if (check.ok) reader = { kind: 'partner', partnerId: check.key.partnerId };
-        else if (check.reason === 'FORBIDDEN') throw new ApiError(403, 'FORBIDDEN', check.message);
-      }
-    }
+    if (retryAfter > 0) throw new DomainException(ErrorCode.RateLimited, 'too many failed authentications from this address', undefined, retryAfter);
+    const reader = this.authenticate(bearerToken(req.headers.authorization));
     if (!reader) {
       this.limiter.fail(address);
-      throw new ApiError(401, 'UNAUTHORIZED', 'use the finance or admin token, or a partner key with the usage:read scope');
+      throw new DomainException(ErrorCode.Unauthorized, 'use the finance or admin token, or a partner key with the usage:read scope');
     }
-    if (!allowed.includes(reader.kind)) throw new ApiError(403, 'FORBIDDEN', `this endpoint is for ${allowed.join(' or ')}`);
+    if (!allowed.includes(reader.kind)) throw new DomainException(ErrorCode.Forbidden, `this endpoint is for ${allowed.join(' or ')}`);
     return reader;
+  }
+
+  private authenticate(credential: string | undefined): Reader | undefined {
+    if (credential === undefined) return undefined;
+    if (constantTimeEqual(credential, this.config.ADMIN_TOKEN)) return { kind: 'admin' };
+    if (constantTimeEqual(credential, this.config.FINANCE_TOKEN)) return { kind: 'finance' };
+    if (!credential.startsWith('sg_live_')) return undefined;
+    const check = this.partners.keys.verify(credential, KeyScope.UsageRead);
+    if (check.ok) return { kind: 'partner', partnerId: check.key.partnerId };
+    if (check.reason === 'FORBIDDEN') throw new DomainException(ErrorCode.Forbidden, check.message);
+    return undefined;
   }
 }

@@ -1,28 +1,24 @@
-import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import type { Request } from 'express';
-import { ApiError } from '@streamgate/service';
-import { FinanceAuth } from '../auth/finance-auth.service';
+import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import type { Reader } from '../auth/finance-auth.service';
+import { CurrentReader, ReaderActor, ReaderGuard, Readers } from '../auth/reader.guard';
 import { InvoicesService } from './invoices.service';
 import type { PartnerInvoice } from './invoices.service';
 
 @Controller('v1')
+@UseGuards(ReaderGuard)
 export class InvoicesController {
-  constructor(
-    private readonly invoices: InvoicesService,
-    private readonly auth: FinanceAuth,
-  ) {}
+  constructor(private readonly invoices: InvoicesService) {}
 
   @Get('invoices')
-  list(@Req() req: Request, @Query('period') period: string | undefined): Promise<PartnerInvoice[]> {
-    const reader = this.auth.reader(req, ['admin', 'finance', 'partner']);
-    if (!period) throw new ApiError(400, 'INVALID_PERIOD', 'period=YYYY-MM is required');
+  @Readers('admin', 'finance', 'partner')
+  list(@CurrentReader() reader: Reader, @Query('period') period: string | undefined): Promise<PartnerInvoice[]> {
     return this.invoices.list(period, reader);
   }
 
   @Post('periods/:period/close')
+  @Readers('admin', 'finance')
   @HttpCode(200)
-  close(@Req() req: Request, @Param('period') period: string) {
-    const reader = this.auth.reader(req, ['admin', 'finance']);
-    return this.invoices.close(period, `${reader.kind}@${req.socket.remoteAddress ?? 'unknown'}`);
+  close(@ReaderActor() actor: string, @Param('period') period: string) {
+    return this.invoices.close(period, actor);
   }
 }

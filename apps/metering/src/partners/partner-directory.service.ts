@@ -1,15 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { KeyDirectory } from '@streamgate/auth';
-import { TopicName, Topics, isJsonObject } from '@streamgate/contracts';
+import { TopicName, Topics, controlPartnersCodec } from '@streamgate/contracts';
 import type { PartnerRecord } from '@streamgate/contracts';
 import { ControlTable, KAFKA, KAFKA_ADMIN } from '@streamgate/kafka';
 import type { Admin, Kafka } from '@streamgate/kafka';
 
-export interface KnownPartner extends PartnerRecord {
-  deleted: boolean;
-}
+import { PartnerDirectoryRepository } from './partner-directory.repository';
+import type { KnownPartner } from './partner-directory.repository';
+
+export type { KnownPartner } from './partner-directory.repository';
 
 /**
  * Partners as metering learns them from control.partners (never from access-control's tables),
@@ -25,11 +25,11 @@ export class PartnerDirectory implements OnModuleInit, OnApplicationShutdown {
   private readonly listeners: Array<(partnerId: string) => void> = [];
   readonly keys: KeyDirectory;
 
-  constructor(@Inject(KAFKA) kafka: Kafka, @Inject(KAFKA_ADMIN) admin: Admin, topics: Topics, private readonly dataSource: DataSource) {
+  constructor(@Inject(KAFKA) kafka: Kafka, @Inject(KAFKA_ADMIN) admin: Admin, topics: Topics, private readonly repository: PartnerDirectoryRepository) {
     this.partners = new ControlTable(kafka, admin, {
       topic: topics.name(TopicName.ControlPartners),
       groupPrefix: `${topics.prefix}streamgate.metering.control.partners`,
-      parse: parsePartner,
+      parse: controlPartnersCodec.decodeValue,
       onChange: (id, partner) => this.remember(id, partner),
       onInvalid: (key, error) => this.logger.error({ msg: 'unreadable partner record', key, error: error.message }),
     });
@@ -37,10 +37,7 @@ export class PartnerDirectory implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    const rows: Array<{ id: string; name: string; plan: string | null; timezone: string; status: PartnerRecord['status']; deleted: boolean }> = await this.dataSource.query(
-      'SELECT id, name, plan, timezone, status, deleted FROM partner_directory',
-    );
-    for (const row of rows) this.known.set(row.id, row);
+    for (const row of await this.repository.all()) this.known.set(row.id, row);
     await Promise.all([this.partners.start(), this.keys.start()]);
     await this.writes;
   }
@@ -73,20 +70,9 @@ export class PartnerDirectory implements OnModuleInit, OnApplicationShutdown {
     this.known.set(id, next);
     for (const listener of this.listeners) listener(id);
     this.writes = this.writes.then(() =>
-      this.dataSource
-        .query(
-          `INSERT INTO partner_directory (id, name, plan, timezone, status, deleted, updated_at) VALUES ($1, $2, $3, $4, $5, $6, now())
-           ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, plan = EXCLUDED.plan, timezone = EXCLUDED.timezone, status = EXCLUDED.status, deleted = EXCLUDED.deleted, updated_at = now()`,
-          [next.id, next.name, next.plan, next.timezone, next.status, next.deleted],
-        )
-        .then(() => undefined)
+      this.repository
+        .save(next)
         .catch((error: Error) => this.logger.error({ msg: 'partner directory write failed', partner: id, error: error.message })),
     );
   }
-}
-
-function parsePartner(value: Buffer): PartnerRecord {
-  const partner = JSON.parse(value.toString('utf8')) as unknown;
-  if (!isJsonObject(partner) || typeof partner.id !== 'string' || typeof partner.name !== 'string') throw new Error('not a partner record');
-  return { id: partner.id, name: partner.name, plan: typeof partner.plan === 'string' ? partner.plan : null, timezone: typeof partner.timezone === 'string' ? partner.timezone : 'UTC', status: partner.status === 'suspended' ? 'suspended' : 'active' };
 }

@@ -1,37 +1,33 @@
-import { Body, Controller, Get, Param, Post, Put, Req } from '@nestjs/common';
-import type { Request } from 'express';
-import { FinanceAuth } from '../auth/finance-auth.service';
+import { Body, Controller, Get, Param, Post, Put, UseGuards } from '@nestjs/common';
+import { ReaderGuard, Readers } from '../auth/reader.guard';
 import type { Plan } from './plans.repository';
 import { PlansService } from './plans.service';
 
 @Controller('v1/plans')
+@UseGuards(ReaderGuard)
+@Readers('admin', 'finance')
 export class PlansController {
-  constructor(
-    private readonly plans: PlansService,
-    private readonly auth: FinanceAuth,
-  ) {}
+  constructor(private readonly plans: PlansService) {}
 
   @Post()
-  create(@Req() req: Request, @Body() body: unknown): Promise<Plan> {
-    this.auth.reader(req, ['admin']);
+  @Readers('admin')
+  create(@Body() body: unknown): Promise<Plan> {
     return this.plans.create(body);
   }
 
   @Get()
-  list(@Req() req: Request): Promise<Plan[]> {
-    this.auth.reader(req, ['admin', 'finance']);
+  list(): Promise<Plan[]> {
     return this.plans.list();
   }
 
   @Get(':id')
-  get(@Req() req: Request, @Param('id') id: string): Promise<Plan> {
-    this.auth.reader(req, ['admin', 'finance']);
+  get(@Param('id') id: string): Promise<Plan> {
     return this.plans.get(id);
   }
 
   @Put(':id')
-  replace(@Req() req: Request, @Param('id') id: string, @Body() body: unknown): Promise<Plan> {
-    this.auth.reader(req, ['admin']);
+  @Readers('admin')
+  replace(@Param('id') id: string, @Body() body: unknown): Promise<Plan> {
     return this.plans.replace(id, body);
   }
 }

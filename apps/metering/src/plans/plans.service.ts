@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { isJsonObject } from '@streamgate/contracts';
-import { ApiError } from '@streamgate/service';
+import { isJsonObject, DomainException, ErrorCode } from '@streamgate/contracts';
 import { isDecimalString } from '../billing';
 import { QuotaService } from '../quotas/quota.service';
 import { PlansRepository } from './plans.repository';
@@ -22,19 +21,19 @@ export class PlansService {
 
   async get(id: string): Promise<Plan> {
     const plan = await this.plans.get(id);
-    if (!plan) throw new ApiError(404, 'PLAN_NOT_FOUND', `no plan ${id}`);
+    if (!plan) throw new DomainException(ErrorCode.PlanNotFound, `no plan ${id}`);
     return plan;
   }
 
   async create(body: unknown): Promise<Plan> {
     const plan = parsePlan(body);
-    if (!(await this.plans.save(plan, false))) throw new ApiError(409, 'PLAN_EXISTS', `plan ${plan.id} already exists`);
+    if (!(await this.plans.save(plan, false))) throw new DomainException(ErrorCode.PlanExists, `plan ${plan.id} already exists`);
     return plan;
   }
 
   async replace(id: string, body: unknown): Promise<Plan> {
     const plan = parsePlan(isJsonObject(body) ? { ...body, id } : body);
-    if (plan.id !== id) throw new ApiError(400, 'ID_MISMATCH', `the body names ${plan.id}, the URL ${id}`);
+    if (plan.id !== id) throw new DomainException(ErrorCode.IdMismatch, `the body names ${plan.id}, the URL ${id}`);
     await this.get(id);
     await this.plans.save(plan, true);
     // New limits apply at once to every partner on the plan.
@@ -44,7 +43,7 @@ export class PlansService {
 }
 
 export function parsePlan(body: unknown): Plan {
-  if (!isJsonObject(body)) throw new ApiError(400, 'INVALID_PLAN', 'a plan is a JSON object');
+  if (!isJsonObject(body)) throw new DomainException(ErrorCode.InvalidPlan, 'a plan is a JSON object');
   const problems: string[] = [];
   const allowed = ['id', 'name', 'currency', 'pricePerMillionRecords', 'pricePerGb', 'includedRecords', 'monthlyMinimumCents', 'softLimitRecords', 'hardLimitRecords', 'maxConnections', 'replayRecordsPerSecond'];
   for (const key of Object.keys(body)) if (!allowed.includes(key)) problems.push(`unknown field ${key}`);
@@ -81,6 +80,6 @@ export function parsePlan(body: unknown): Plan {
     replayRecordsPerSecond: count('replayRecordsPerSecond', false),
   };
   if (plan.softLimitRecords !== null && plan.hardLimitRecords !== null && plan.softLimitRecords > plan.hardLimitRecords) problems.push('softLimitRecords must not exceed hardLimitRecords');
-  if (problems.length > 0) throw new ApiError(400, 'INVALID_PLAN', problems.join('; '));
+  if (problems.length > 0) throw new DomainException(ErrorCode.InvalidPlan, problems.join('; '));
   return plan;
 }

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { TopicName, Topics } from '@streamgate/contracts';
+import { TopicName, Topics, controlQuotasCodec } from '@streamgate/contracts';
 import type { QuotaState } from '@streamgate/contracts';
 import { RecordProducer } from '@streamgate/kafka';
 import { Metrics } from '@streamgate/service';
@@ -9,6 +8,8 @@ import { monthBounds, periodOf } from '../billing';
 import { METERING_CONFIG } from '../config/metering.config';
 import type { MeteringConfig } from '../config/metering.config';
 import { PartnerDirectory } from '../partners/partner-directory.service';
+import { PlansRepository } from '../plans/plans.repository';
+import { UsageRepository } from '../usage/usage.repository';
 
 /**
  * Each partner's quota state for the current period (records delivered and replayed against
@@ -28,7 +29,8 @@ export class QuotaService implements OnApplicationBootstrap, OnApplicationShutdo
 
   constructor(
     @Inject(METERING_CONFIG) private readonly config: MeteringConfig,
-    private readonly dataSource: DataSource,
+    private readonly plans: PlansRepository,
+    private readonly usage: UsageRepository,
     private readonly partners: PartnerDirectory,
     private readonly producer: RecordProducer,
     private readonly topics: Topics,
@@ -68,40 +70,27 @@ export class QuotaService implements OnApplicationBootstrap, OnApplicationShutdo
     const partner = this.partners.get(partnerId);
     const timeZone = partner?.timezone ?? 'UTC';
     const period = periodOf(new Date(), timeZone);
-    const plan: Array<{ soft: string | null; hard: string | null; connections: number | null; replay: number | null }> = partner?.plan
-      ? await this.dataSource.query(
-          'SELECT soft_limit_records::text AS soft, hard_limit_records::text AS hard, max_connections AS connections, replay_records_per_second AS replay FROM plans WHERE id = $1',
-          [partner.plan],
-        )
-      : [];
-    const soft = plan[0]?.soft == null ? null : Number(plan[0].soft);
-    const hard = plan[0]?.hard == null ? null : Number(plan[0].hard);
+    const plan = partner?.plan ? await this.plans.get(partner.plan) : undefined;
+    const soft = plan?.softLimitRecords ?? null;
+    const hard = plan?.hardLimitRecords ?? null;
     const { start, end } = monthBounds(period, timeZone);
-    const [row] = await this.dataSource.query(
-      `SELECT COALESCE(SUM(records_delivered + records_replayed), 0)::float8 AS used FROM usage_minute WHERE partner_id = $1 AND minute >= $2 AND minute < $3`,
-      [partnerId, start.toISOString(), end.toISOString()],
-    );
-    const [adjusted] = await this.dataSource.query(
-      `SELECT COALESCE(SUM(records_delivered + records_replayed), 0)::float8 AS used FROM usage_adjustments WHERE partner_id = $1 AND booked_period = $2`,
-      [partnerId, period],
-    );
-    const used = Number((row as { used: number }).used) + Number((adjusted as { used: number }).used);
+    const used = await this.usage.recordsUsed(partnerId, start, end, period);
     const state = hard !== null && used >= hard ? 'hard' : soft !== null && used >= soft ? 'soft' : 'ok';
-    return { state, period, used, limit: hard ?? soft, maxConnections: plan[0]?.connections ?? null, replayRecordsPerSecond: plan[0]?.replay ?? null };
+    return { state, period, used, limit: hard ?? soft, maxConnections: plan?.maxConnections ?? null, replayRecordsPerSecond: plan?.replayRecordsPerSecond ?? null };
   }
 
   private async evaluate(partnerIds: string[], initial: boolean): Promise<void> {
-    const changes: Array<{ key: string; value: string; signature: string }> = [];
+    const changes: Array<{ key: string; quota: QuotaState; signature: string }> = [];
     for (const id of partnerIds) {
       const quota = await this.current(id);
       const signature = `${quota.state}/${quota.period}/${quota.limit}/${quota.maxConnections}/${quota.replayRecordsPerSecond}`;
       // Published on a change of state, period or limit (and once at start-up).
       if (!initial && this.published.get(id) === signature) continue;
-      changes.push({ key: id, value: JSON.stringify(quota), signature });
+      changes.push({ key: id, quota, signature });
       if (quota.state !== 'ok') this.logger.log({ msg: 'quota state', partner: id, ...quota });
     }
     if (changes.length > 0) {
-      await this.producer.send(this.topics.name(TopicName.ControlQuotas), changes.map(({ key, value }) => ({ key, value })));
+      await this.producer.send(this.topics.name(TopicName.ControlQuotas), changes.map(({ key, quota }) => controlQuotasCodec.encode({ key, value: quota })));
       // Remembered only once Kafka has it: a failed send is retried at the next evaluation.
       for (const change of changes) this.published.set(change.key, change.signature);
     }

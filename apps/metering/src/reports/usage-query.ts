@@ -1,5 +1,4 @@
-import { isIsoTimestamp } from '@streamgate/contracts';
-import { ApiError } from '@streamgate/service';
+import { isIsoTimestamp, DomainException, ErrorCode } from '@streamgate/contracts';
 import { PeriodError, isTimeZone, monthBounds, parsePeriod, zonedMidnight } from '../billing';
 
 export const GRANULARITIES = ['minute', 'hour', 'day', 'month'] as const;
@@ -53,6 +52,6 @@ export function parseUsageQuery(query: Record<string, unknown>, now = new Date()
   if (from.getTime() >= to.getTime()) problems.push('from must be before to');
   if (to.getTime() - from.getTime() > 400 * DAY) problems.push('at most 400 days per query');
   if (granularity === 'minute' && to.getTime() - from.getTime() > 7 * DAY) problems.push('minute granularity covers at most 7 days');
-  if (problems.length > 0) throw new ApiError(400, 'INVALID_QUERY', problems.join('; '));
+  if (problems.length > 0) throw new DomainException(ErrorCode.InvalidQuery, problems.join('; '));
   return { from, to, partner: text('partner'), stream: text('stream'), granularity, tz, period };
 }

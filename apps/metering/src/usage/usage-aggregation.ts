@@ -1,4 +1,3 @@
-import { isIsoTimestamp, isJsonObject } from '@streamgate/contracts';
 import type { UsageEvent } from '@streamgate/contracts';
 import { nextPeriod, periodOf } from '../billing';
 
@@ -19,26 +18,6 @@ export interface AdjustmentRow extends Omit<MinuteRow, 'peakConnections'> {
   originalPeriod: string;
   bookedPeriod: string;
   eventId: string;
-}
-
-export class InvalidUsageEvent extends Error {}
-
-/** Checks a value read from usage.events; anything else is refused (and never counted). */
-export function parseUsageEvent(value: unknown): UsageEvent {
-  if (!isJsonObject(value)) throw new InvalidUsageEvent('not a JSON object');
-  if (typeof value.id !== 'string' || value.id.length === 0 || value.id.length > 512) throw new InvalidUsageEvent('id must be a string of 1..512 characters');
-  if (typeof value.partnerId !== 'string' || value.partnerId.length === 0) throw new InvalidUsageEvent('partnerId is required');
-  if (value.stream !== null && typeof value.stream !== 'string') throw new InvalidUsageEvent('stream must be a string or null');
-  if (!isIsoTimestamp(value.windowStart) || !isIsoTimestamp(value.windowEnd)) throw new InvalidUsageEvent('windowStart and windowEnd must be ISO-8601');
-  const year = new Date(value.windowStart as string).getUTCFullYear();
-  if (year < 2000 || year > 9998) throw new InvalidUsageEvent('windowStart must lie between the years 2000 and 9998');
-  if (!isJsonObject(value.counters)) throw new InvalidUsageEvent('counters must be an object');
-  for (const [name, n] of Object.entries(value.counters)) {
-    // Counts are whole numbers that fit the bigint columns; only connection seconds have fractions.
-    const valid = typeof n === 'number' && n >= 0 && (name === 'connectionSeconds' ? Number.isFinite(n) && n < 1e12 : Number.isSafeInteger(n));
-    if (!valid) throw new InvalidUsageEvent(`counter ${name} must be a non-negative ${name === 'connectionSeconds' ? 'number' : 'safe integer'}`);
-  }
-  return value as unknown as UsageEvent;
 }
 
 const zero = (): Record<Counter, number> => ({ recordsDelivered: 0, bytesDelivered: 0, recordsPublished: 0, bytesPublished: 0, recordsReplayed: 0, connectionSeconds: 0 });

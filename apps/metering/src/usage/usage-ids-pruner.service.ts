@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { METERING_CONFIG } from '../config/metering.config';
 import type { MeteringConfig } from '../config/metering.config';
+import { UsageRepository } from './usage.repository';
 
 /**
  * Forgets counted event ids older than USAGE_ID_RETENTION (default 40 days, beyond the 30-day
@@ -16,7 +16,7 @@ export class UsageIdsPruner implements OnApplicationBootstrap, OnApplicationShut
 
   constructor(
     @Inject(METERING_CONFIG) private readonly config: MeteringConfig,
-    private readonly dataSource: DataSource,
+    private readonly usage: UsageRepository,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -29,10 +29,11 @@ export class UsageIdsPruner implements OnApplicationBootstrap, OnApplicationShut
 
   async prune(): Promise<void> {
     const cutoff = new Date(Date.now() - this.config.USAGE_ID_RETENTION).toISOString();
-    const result = await this.dataSource.query('DELETE FROM usage_event_ids WHERE counted_at < $1', [cutoff]).catch((error: Error) => {
-      this.logger.error({ msg: 'pruning event ids failed', error: error.message });
-      return undefined;
-    });
-    if (result) this.logger.log({ msg: 'pruned counted event ids', before: cutoff });
+    try {
+      const pruned = await this.usage.forgetIdsBefore(cutoff);
+      this.logger.log({ msg: 'pruned counted event ids', before: cutoff, pruned });
+    } catch (error) {
+      this.logger.error({ msg: 'pruning event ids failed', error: (error as Error).message });
+    }
   }
 }

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
+import { ContractViolation, usageEventsCodec } from '@streamgate/contracts';
 import type { UsageEvent } from '@streamgate/contracts';
-import { InvalidUsageEvent, aggregateUsage, parseUsageEvent } from './usage-aggregation';
+import { aggregateUsage } from './usage-aggregation';
 import type { AdjustmentRow, MinuteRow } from './usage-aggregation';
 
 export interface ApplyResult {
@@ -29,6 +30,12 @@ export const PERIODS_LOCK = 728_301;
 export class UsageRepository {
   constructor(private readonly dataSource: DataSource) {}
 
+  /** Forgets counted event ids older than `cutoff` (ISO time); how many went. */
+  async forgetIdsBefore(cutoff: string): Promise<number> {
+    const [, affected] = (await this.dataSource.query('DELETE FROM usage_event_ids WHERE counted_at < $1', [cutoff])) as [unknown, number];
+    return affected ?? 0;
+  }
+
   async storedOffsets(groupId: string, topic: string): Promise<Map<number, string>> {
     const rows: Array<{ partition: number; next_offset: string }> = await this.dataSource.query(
       'SELECT partition, next_offset FROM consumer_offsets WHERE group_id = $1 AND topic = $2',
@@ -53,9 +60,9 @@ export class UsageRepository {
       const events: UsageEvent[] = [];
       for (const message of fresh) {
         try {
-          events.push(parseUsageEvent(JSON.parse(message.value?.toString('utf8') ?? '')));
+          events.push(usageEventsCodec.decode(message));
         } catch (error) {
-          result.invalid.push({ offset: message.offset, reason: error instanceof InvalidUsageEvent || error instanceof SyntaxError ? error.message : String(error) });
+          result.invalid.push({ offset: message.offset, reason: error instanceof ContractViolation ? error.message : String(error) });
         }
       }
       const claimed = await this.claim(em, events.map((e) => e.id));
@@ -81,6 +88,19 @@ export class UsageRepository {
       ]);
       return result;
     });
+  }
+
+  /** Records delivered and replayed in [start, end), plus adjustments booked on `period` (what quotas count). */
+  async recordsUsed(partnerId: string, start: Date, end: Date, period: string): Promise<number> {
+    const [row] = (await this.dataSource.query(
+      `SELECT COALESCE(SUM(records_delivered + records_replayed), 0)::float8 AS used FROM usage_minute WHERE partner_id = $1 AND minute >= $2 AND minute < $3`,
+      [partnerId, start.toISOString(), end.toISOString()],
+    )) as Array<{ used: number }>;
+    const [adjusted] = (await this.dataSource.query(
+      `SELECT COALESCE(SUM(records_delivered + records_replayed), 0)::float8 AS used FROM usage_adjustments WHERE partner_id = $1 AND booked_period = $2`,
+      [partnerId, period],
+    )) as Array<{ used: number }>;
+    return Number(row?.used ?? 0) + Number(adjusted?.used ?? 0);
   }
 
   private async lockOffset(em: EntityManager, source: { groupId: string; topic: string; partition: number }): Promise<bigint> {

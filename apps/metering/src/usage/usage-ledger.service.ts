@@ -1,12 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { TopicName, Topics } from '@streamgate/contracts';
-import { BatchConsumer, BatchConsumers, KAFKA_ADMIN } from '@streamgate/kafka';
+import { ConsumerHooks, KAFKA_ADMIN, consumerGroupId } from '@streamgate/kafka';
 import type { Admin, Batch } from '@streamgate/kafka';
 import { Metrics } from '@streamgate/service';
 import { PartnerDirectory } from '../partners/partner-directory.service';
 import { QuotaService } from '../quotas/quota.service';
 import { UsageRepository } from './usage.repository';
+
+/** Metering's consumer group, as declared on UsageController. */
+export const METERING_GROUP = 'metering';
 
 /**
  * usage.events → PostgreSQL, exactly once: each batch is applied in one transaction with its
@@ -14,9 +16,8 @@ import { UsageRepository } from './usage.repository';
  * stored there. Kafka's committed offsets follow for lag monitoring only.
  */
 @Injectable()
-export class UsageConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(UsageConsumer.name);
-  private readonly consumer: BatchConsumer;
+export class UsageLedger {
+  private readonly logger = new Logger(UsageLedger.name);
   private readonly groupId: string;
   private readonly topic: string;
   private readonly events = this.metrics.counter('streamgate_metering_usage_events_total', 'Usage events read', ['outcome']);
@@ -29,26 +30,23 @@ export class UsageConsumer implements OnApplicationBootstrap, BeforeApplicationS
     private readonly partners: PartnerDirectory,
     private readonly quotas: QuotaService,
     private readonly metrics: Metrics,
-    consumers: BatchConsumers,
+    private readonly hooks: ConsumerHooks,
   ) {
-    this.groupId = `${topics.prefix}streamgate.metering`;
+    this.groupId = consumerGroupId(topics, METERING_GROUP);
     this.topic = topics.name(TopicName.UsageEvents);
-    this.consumer = consumers.create('metering', {
-      groupId: this.groupId,
-      topics: [this.topic],
-      fromBeginning: true,
-      // One transaction per partition (the offsets are stored with each partition's aggregates);
-      // all of them settle before a failure fails the call, so none runs on after it.
-      handle: async (batches) => {
-        const failed = (await Promise.allSettled(batches.map((batch) => this.handle(batch)))).find((r) => r.status === 'rejected');
-        if (failed) throw failed.reason;
-      },
-      onAssigned: (assignment, seek) => this.seekToStored(assignment, seek),
-      onCrash: (error) => this.logger.error({ msg: 'consumer crashed', error: error.message }),
-    });
+    hooks.register(TopicName.UsageEvents, { beforeStart: () => this.moveGroupToStored(), onAssigned: (assignment, seek) => this.seekToStored(assignment, seek) });
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  /**
+   * One database transaction per partition (the offsets are stored with each partition's
+   * aggregates); all of them settle before a failure fails the call, so none runs on after it.
+   */
+  async apply(batches: Batch[]): Promise<void> {
+    const failed = (await Promise.allSettled(batches.map((batch) => this.applyOne(batch)))).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  private async moveGroupToStored(): Promise<void> {
     // The offsets stored with the aggregates are the truth: the group starts from them (a
     // seek at join time alone can lose the race with kafkajs resolving committed offsets).
     const stored = await this.usage.storedOffsets(this.groupId, this.topic);
@@ -57,11 +55,6 @@ export class UsageConsumer implements OnApplicationBootstrap, BeforeApplicationS
         .setOffsets({ groupId: this.groupId, topic: this.topic, partitions: [...stored].map(([partition, offset]) => ({ partition, offset })) })
         .catch((error: Error) => this.logger.warn({ msg: 'could not move the group to the stored offsets (other members active?)', error: error.message }));
     }
-    await this.consumer.start();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.consumer.stop();
   }
 
   private async seekToStored(assignment: Record<string, number[]>, seek: (topic: string, partition: number, offset: string) => void): Promise<void> {
@@ -72,7 +65,7 @@ export class UsageConsumer implements OnApplicationBootstrap, BeforeApplicationS
     }
   }
 
-  private async handle(batch: Batch): Promise<void> {
+  private async applyOne(batch: Batch): Promise<void> {
     const stop = this.batchSeconds.startTimer();
     const result = await this.usage.apply(
       { groupId: this.groupId, topic: batch.topic, partition: batch.partition },
@@ -81,7 +74,7 @@ export class UsageConsumer implements OnApplicationBootstrap, BeforeApplicationS
     );
     if (result.gapFrom !== undefined) {
       this.logger.warn({ msg: 'batch after the stored offset: seeking back', partition: batch.partition, from: result.gapFrom, batchStart: batch.firstOffset() });
-      this.consumer.seek(batch.topic, batch.partition, result.gapFrom);
+      this.hooks.consumer(TopicName.UsageEvents)?.seek(batch.topic, batch.partition, result.gapFrom);
       stop();
       return;
     }
