@@ -1,7 +1,7 @@
 import { startPlatform } from '@streamgate/dev-stack';
 import type { TestPlatform } from '@streamgate/dev-stack';
 import { expectEventually, httpClient } from '@streamgate/testing';
-import { partnerKey } from './e2e-helpers';
+import { entitle, partnerKey } from './e2e-helpers';
 
 // The stream catalog and reference tables of access-control, and how fast the data path learns them.
 describe('stream catalog and reference tables (access-control admin API)', () => {
@@ -72,15 +72,18 @@ describe('stream catalog and reference tables (access-control admin API)', () =>
   });
 
   it('reaches ingest within a second of the change, without a restart', async () => {
-    const { key } = await partnerKey(platform, ['publish']);
+    const { key, partnerId } = await partnerKey(platform, ['publish']);
     const publisher = httpClient(platform.url('ingest'), key);
     // The key itself travels the same way (control.keys): wait for it on a stream that exists.
     await platform.admin.post('/v1/streams', { name: 'warmup' });
+    await entitle(platform, partnerId, 'warmup', { publish: true });
     await expectEventually(async () => expect((await publisher.post('/v1/streams/warmup/records', { data: {} })).status).toBe(202));
 
     expect((await publisher.post('/v1/streams/fresh/records', { data: {} })).status).toBe(404);
     const started = Date.now();
     expect((await platform.admin.post('/v1/streams', { name: 'fresh' })).status).toBe(201);
+    // Publishing needs a grant on the stream, which travels the same way (control.entitlements).
+    await entitle(platform, partnerId, 'fresh', { publish: true });
     await expectEventually(async () => expect((await publisher.post('/v1/streams/fresh/records', { data: {} })).status).toBe(202), { intervalMs: 20 });
     const elapsed = Date.now() - started;
     process.stdout.write(`catalog propagation to ingest: ${elapsed} ms\n`);

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
-import { TopicName, Topics } from '@streamgate/contracts';
+import { TopicName, Topics, usageEventsCodec } from '@streamgate/contracts';
 import type { UsageEvent, UsageReportRow } from '@streamgate/contracts';
 import { repoRoot, startPlatform } from '@streamgate/dev-stack';
 import type { TestPlatform } from '@streamgate/dev-stack';
@@ -40,7 +40,7 @@ describe('finance: reports, invoices, quotas', () => {
     counters,
   });
   const send = (...events: UsageEvent[]) =>
-    producer.send({ topic: new Topics(platform.prefix).name(TopicName.UsageEvents), acks: -1, messages: events.map((e) => ({ key: e.partnerId, value: JSON.stringify(e) })) });
+    producer.send({ topic: new Topics(platform.prefix).name(TopicName.UsageEvents), acks: -1, messages: events.map((e) => usageEventsCodec.encode(e)) });
 
   beforeAll(async () => {
     platform = await startPlatform({ env: { USAGE_WINDOW: '1s' } });
@@ -182,7 +182,7 @@ describe('finance: reports, invoices, quotas', () => {
     await createStream(platform, { name: 'metered' });
     const capped = await partnerKey(platform, ['subscribe', 'publish'], 'Capped');
     await platform.admin.patch(`/v1/partners/${capped.partnerId}`, { plan: 'capped' });
-    await entitle(platform, capped.partnerId, 'metered');
+    await entitle(platform, capped.partnerId, 'metered', { publish: true });
     const sub = await connect(platform, { apiKey: capped.key });
     await subscribeWhenReady(sub, { stream: 'metered' });
     const publisher = httpClient(platform.url('ingest'), capped.key);

@@ -1,10 +1,9 @@
 import { TopicName, Topics } from '@streamgate/contracts';
-import type { UsageEvent } from '@streamgate/contracts';
 import { startPlatform } from '@streamgate/dev-stack';
 import type { TestPlatform } from '@streamgate/dev-stack';
 import { TopicReader, expectEventually, httpClient, testKafka } from '@streamgate/testing';
 import type { HttpClient, TestSubscriber } from '@streamgate/testing';
-import { createStream, partnerKey, subscribed } from './e2e-helpers';
+import { createStream, entitle, partnerKey, subscribed } from './e2e-helpers';
 
 // POST /v1/streams/:stream/records on the ingest process: every status code of the contract.
 describe('HTTP publish (ingest)', () => {
@@ -19,6 +18,7 @@ describe('HTTP publish (ingest)', () => {
     await createStream(platform, { name: 'telemetry', schema: { type: 'object', required: ['temp'], properties: { temp: { type: 'number' } } } });
     const publish = await partnerKey(platform, ['publish']);
     partnerId = publish.partnerId;
+    await entitle(platform, partnerId, 'telemetry', { publish: true });
     publisher = httpClient(platform.url('ingest'), publish.key);
     reader = await TopicReader.start(testKafka('e2e-publish'), [new Topics(platform.prefix).name(TopicName.UsageEvents)]);
     subscriber = await subscribed(platform, { stream: 'telemetry' });
@@ -33,15 +33,16 @@ describe('HTTP publish (ingest)', () => {
 
   it('202: accepts one record or a batch after Kafka acknowledged them; they take the Kafka path to subscribers', async () => {
     const one = await publisher.post('/v1/streams/telemetry/records', { data: { temp: 21.5 }, id: 'r-1', key: 'sensor-1', time: '2026-11-28T08:00:00Z' });
-    expect(one).toMatchObject({ status: 202, body: { accepted: 1, ids: ['r-1'] } });
+    // Ids live in the publisher's namespace: the Envelope id is <partnerId>:<id>.
+    expect(one).toMatchObject({ status: 202, body: { accepted: 1, ids: [`${partnerId}:r-1`] } });
     const batch = await publisher.post<{ accepted: number; ids: string[] }>('/v1/streams/telemetry/records', {
       records: [{ data: { temp: 1 }, key: 'sensor-2' }, { data: { temp: 2 }, key: 'sensor-2' }],
     });
     expect(batch.status).toBe(202);
     expect(batch.body.accepted).toBe(2);
-    const ids = ['r-1', ...batch.body.ids];
+    const ids = [`${partnerId}:r-1`, ...batch.body.ids];
     await expectEventually(() => expect(ids.every((id) => subscriber.ids().includes(id))).toBe(true), { timeoutMs: 30_000 });
-    expect(subscriber.records.find((r) => r.id === 'r-1')).toMatchObject({ key: 'sensor-1', time: '2026-11-28T08:00:00.000Z', data: { temp: 21.5 } });
+    expect(subscriber.records.find((r) => r.id === `${partnerId}:r-1`)).toMatchObject({ key: 'sensor-1', time: '2026-11-28T08:00:00.000Z', data: { temp: 21.5 } });
     const sensor2 = subscriber.records.filter((r) => r.key === 'sensor-2').map((r) => r.data.temp);
     expect(sensor2).toEqual([1, 2]);
   });
@@ -49,7 +50,7 @@ describe('HTTP publish (ingest)', () => {
   it('emits publish usage for the partner to usage.events', async () => {
     await publisher.post('/v1/streams/telemetry/records', { records: [{ data: { temp: 5 } }, { data: { temp: 6 } }, { data: { temp: 7 } }] });
     const usage = await expectEventually(() => {
-      const events = reader.json<UsageEvent>(new Topics(platform.prefix).name(TopicName.UsageEvents)).filter((e) => e.counters.recordsPublished === 3);
+      const events = reader.payloads(new Topics(platform.prefix), TopicName.UsageEvents).filter((e) => e.counters.recordsPublished === 3);
       expect(events).toHaveLength(1);
       return events[0]!;
     });
@@ -78,8 +79,8 @@ describe('HTTP publish (ingest)', () => {
       },
     });
     await publisher.post('/v1/streams/telemetry/records', { data: { temp: 3 }, id: 'after-bad' });
-    await expectEventually(() => expect(subscriber.ids()).toContain('after-bad'), { timeoutMs: 30_000 });
-    expect(subscriber.ids()).not.toContain('never-1');
+    await expectEventually(() => expect(subscriber.ids()).toContain(`${partnerId}:after-bad`), { timeoutMs: 30_000 });
+    expect(subscriber.ids()).not.toContain(`${partnerId}:never-1`);
   });
 
   it('401 without a key, with an unknown one, or a revoked one; 403 without the publish scope', async () => {
@@ -92,6 +93,7 @@ describe('HTTP publish (ingest)', () => {
       expect(await httpClient(platform.url('ingest'), subscribeOnly.key).post(path, body)).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } }),
     );
     const revoked = await partnerKey(platform, ['publish'], 'Soon revoked');
+    await entitle(platform, revoked.partnerId, 'telemetry', { publish: true });
     const client = httpClient(platform.url('ingest'), revoked.key);
     await expectEventually(async () => expect((await client.post(path, body)).status).toBe(202));
     expect((await platform.admin.delete(`/v1/partners/${revoked.partnerId}/keys/${revoked.keyId}`)).status).toBe(204);

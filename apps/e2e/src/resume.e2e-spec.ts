@@ -78,11 +78,15 @@ describe('resume (since, recovered, hand-over)', () => {
       expect(Number(/streamgate_delivery_records_read_total (\d+)/.exec(metrics)?.[1] ?? 0)).toBeGreaterThanOrEqual(n);
     }, { timeoutMs: 30_000 });
     // Keep producing during the resume, so the hand-over happens under traffic.
-    const pump = setInterval(() => void produce(20), 50);
-    sub = await connect(platform, { apiKey: key });
-    const ack = await sub.subscribe({ stream: 'ticks', since: positions });
-    expect(ack).toMatchObject({ ok: true, recovered: true });
-    clearInterval(pump);
+    // A failed send after the test ended must not crash the run: the pump stops whatever happens.
+    const pump = setInterval(() => void produce(20).catch(() => undefined), 50);
+    try {
+      sub = await connect(platform, { apiKey: key });
+      const ack = await sub.subscribe({ stream: 'ticks', since: positions });
+      expect(ack).toMatchObject({ ok: true, recovered: true });
+    } finally {
+      clearInterval(pump);
+    }
     await produce(10);
     const total = n;
     await expectEventually(() => expect(sub.records.length).toBeGreaterThanOrEqual(expectedIds(500, total).length), { timeoutMs: 60_000 });

@@ -19,7 +19,7 @@ describe('app start-up and health', () => {
     }
   });
 
-  describe('GET /health and GET /metrics', () => {
+  describe('GET /health, /health/ready, /health/live and GET /metrics', () => {
     let platform: TestPlatform;
 
     beforeAll(async () => {
@@ -31,9 +31,14 @@ describe('app start-up and health', () => {
     });
 
     it('report 200 with the app links up, and Prometheus text with process and app metrics', async () => {
-      const health = await fetch(`${platform.url('access-control')}/health`);
-      expect(health.status).toBe(200);
-      expect(await health.json()).toEqual({ status: 'ok', links: { kafka: { status: 'up' }, postgres: { status: 'up' }, consumer: { status: 'up' } } });
+      const ready = { status: 'ok', phase: 'running', links: { kafka: { status: 'up' }, postgres: { status: 'up' }, control: { status: 'up' }, consumer: { status: 'up' } } };
+      for (const path of ['/health', '/health/ready']) {
+        const health = await fetch(`${platform.url('access-control')}${path}`);
+        expect(health.status).toBe(200);
+        expect(await health.json()).toEqual(ready);
+      }
+      const live = await fetch(`${platform.url('access-control')}/health/live`);
+      expect(await live.json()).toEqual({ status: 'ok', phase: 'running' });
 
       const metrics = await fetch(`${platform.url('ingest')}/metrics`);
       expect(metrics.headers.get('content-type')).toContain('text/plain');
@@ -49,6 +54,9 @@ describe('app start-up and health', () => {
         expect(res.status).toBe(503);
         expect(await res.json()).toMatchObject({ status: 'unavailable', links: { kafka: { status: 'up' }, postgres: { status: 'down' } } });
       });
+      // Not ready, still live: a restart would not bring the database back.
+      expect((await fetch(`${platform.url('access-control')}/health/ready`)).status).toBe(503);
+      expect((await fetch(`${platform.url('access-control')}/health/live`)).status).toBe(200);
     });
   });
 });
