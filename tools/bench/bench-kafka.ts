@@ -1,3 +1,4 @@
+import '@streamgate/kafka'; // first: kafkajs's consumer loads with the fixed aborted-record filter
 import { Kafka, logLevel } from 'kafkajs';
 import { applyKafkajsFixes, noDelaySocketFactory } from '@streamgate/kafka';
 

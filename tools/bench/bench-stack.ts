@@ -18,6 +18,13 @@ export function numberArg(name: string, fallback: number): number {
   return index >= 0 ? Number(args[index + 1]) : fallback;
 }
 
+/** `--profile DIR`: Node flags that make the apps write V8 CPU profiles there (node --cpu-prof) when they stop. */
+export function profileArgs(): string[] {
+  const args = process.argv.slice(2);
+  const index = args.indexOf('--profile');
+  return index >= 0 ? ['--cpu-prof', `--cpu-prof-dir=${args[index + 1]}`] : [];
+}
+
 export interface BenchContext {
   kafka: Kafka;
   platform: TestPlatform;
@@ -53,10 +60,32 @@ export function runBench(apps: AppName[], bench: (context: BenchContext) => Prom
 /** Creates `stream`, a partner entitled to all of it and a subscribe key; returns the key. */
 export async function subscribeKey(platform: TestPlatform, stream: string): Promise<string> {
   await platform.admin.post('/v1/streams', { name: stream });
-  const partner = (await platform.admin.post<{ id: string }>('/v1/partners', { name: 'Bench' })).body;
+  return entitledKey(platform, stream, 'Bench');
+}
+
+/** A partner named `name`, entitled to all of an existing `stream`, and a subscribe key of it; returns the key. */
+export async function entitledKey(platform: TestPlatform, stream: string, name: string): Promise<string> {
+  const partner = (await platform.admin.post<{ id: string }>('/v1/partners', { name })).body;
   const key = (await platform.admin.post<{ key: string }>(`/v1/partners/${partner.id}/keys`, { scopes: ['subscribe'] })).body.key;
   await platform.admin.put(`/v1/partners/${partner.id}/entitlements/${stream}`, {});
   return key;
+}
+
+/** An app's /metrics as sample → value (`name` or `name{labels}` as printed). */
+export async function scrapeMetrics(url: string): Promise<Map<string, number>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const samples = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const space = line.lastIndexOf(' ');
+    samples.set(line.slice(0, space), Number(line.slice(space + 1)));
+  }
+  return samples;
+}
+
+/** One unlabelled sample of an app's /metrics (0 when absent). */
+export async function metric(url: string, name: string): Promise<number> {
+  return (await scrapeMetrics(url)).get(name) ?? 0;
 }
 
 /** The baseline: a bare kafkajs relay copying `from` to `to` in its own process. */

@@ -1,6 +1,7 @@
 // `npm run bench:delivery [-- --connections 5000 --records 50000]`: memory per idle Socket.IO
 // connection on a delivery instance, and the catch-up rate of a resume served from Kafka
 // (recent window off), next to a bare kafkajs read of the same range in the same run.
+import '@streamgate/kafka'; // first: kafkajs's consumer loads with the fixed aborted-record filter
 import { Partitioners } from 'kafkajs';
 import type { Socket } from 'socket.io-client';
 import { io } from 'socket.io-client';
@@ -8,15 +9,10 @@ import { SocketEvent, TopicName } from '@streamgate/contracts';
 import type { PartitionPositions, SubscribeAck } from '@streamgate/contracts';
 import { waitFor } from '@streamgate/dev-stack';
 import { benchKafka } from './bench-kafka';
-import { log, numberArg, runBench, subscribeKey } from './bench-stack';
+import { log, metric, numberArg, runBench, subscribeKey } from './bench-stack';
 
 const CONNECTIONS = numberArg('connections', 5_000);
 const RECORDS = numberArg('records', 50_000);
-
-async function metric(url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return Number(text.split('\n').find((l) => l.startsWith(`${name} `))?.split(' ')[1] ?? 0);
-}
 
 runBench(['access-control', 'ingest', 'enrichment', 'delivery'], async ({ kafka, platform, topics }) => {
   const delivery = platform.url('delivery');

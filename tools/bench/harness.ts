@@ -2,8 +2,8 @@
 // bare Socket.IO relay in the same run, with open-loop producers, real socket.io-client
 // subscribers in worker processes and HdrHistogram latencies. Writes bench/results/latest.json
 // (and a dated copy), bench/results/latency.svg and the README's performance table.
+import '@streamgate/kafka'; // first: kafkajs's consumer loads with the fixed aborted-record filter
 import { fork } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,9 @@ import { kafkaVersion, repoRoot, waitFor } from '@streamgate/dev-stack';
 import type { TestPlatform } from '@streamgate/dev-stack';
 import { provisionTopics } from '@streamgate/kafka';
 import { freePort } from '@streamgate/testing';
-import { log, runBench, subscribeKey } from './bench-stack';
+import { log, profileArgs, runBench, subscribeKey } from './bench-stack';
+import { collect, generate, startWorkers } from './live-load';
+import type { Collected } from './live-load';
 import { medianRound, renderChart, renderTable } from './report';
 import { startSampler } from './sampler';
 import type { App, ProcessGroup } from './sampler';
@@ -29,9 +31,6 @@ const IDLE_CONNECTIONS = 5_000;
 // (b) at 1,000 records/s runs this many times, alternating targets: one round's p99 is set by
 // its single worst stall, so the ratio compares the median rounds.
 const LATENCY_ROUNDS = 3;
-const LINGER_MS = 5;
-const MAX_SEND = 500;
-const PAD = 'x'.repeat(1_000);
 // `--only a,b`: run just these scenarios (for measuring one change); results are then not written.
 const ONLY = process.argv.includes('--only') ? new Set((process.argv[process.argv.indexOf('--only') + 1] ?? '').split(',')) : undefined;
 const runs = (scenario: string) => !ONLY || ONLY.has(scenario);
@@ -54,77 +53,6 @@ interface Target {
 function rssBytes(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
   return Number(line?.split(/\s+/)[1] ?? 0) * 1024;
-}
-
-async function startWorkers(target: Target, subscribers: number, subscribe: Record<string, unknown> | null): Promise<ChildProcess[]> {
-  // A few hundred sockets per client process at most: socket.io-client must not be the bottleneck.
-  const perWorker = subscribers <= 100 ? 25 : 250;
-  const workers: ChildProcess[] = [];
-  for (let left = subscribers; left > 0; left -= perWorker) {
-    const config = { url: target.url, sockets: Math.min(perWorker, left), auth: target.auth, subscribe };
-    const worker = fork(join(__dirname, 'subscriber-worker.js'), [JSON.stringify(config)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    await new Promise<void>((resolve, reject) => {
-      worker.once('message', (m: { type: string; message?: string }) => (m.type === 'ready' ? resolve() : reject(new Error(m.message))));
-      worker.once('exit', (code) => reject(new Error(`subscriber worker exited ${code}`)));
-    });
-    workers.push(worker);
-  }
-  return workers;
-}
-
-interface Collected {
-  received: number;
-  histogram: hdr.Histogram;
-  /** Worst latency per second of scheduled send time (epoch second → ms). */
-  worst: Map<number, number>;
-}
-
-async function collect(workers: ChildProcess[]): Promise<Collected> {
-  const merged = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: 3 });
-  const worst = new Map<number, number>();
-  let received = 0;
-  for (const worker of workers) {
-    const report = await new Promise<{ received: number; histogram: string; worst: Record<string, number> }>((resolve) => {
-      worker.once('message', (m: { type: string; received: number; histogram: string; worst: Record<string, number> }) => resolve(m));
-      worker.send({ type: 'report' });
-    });
-    received += report.received;
-    merged.add(hdr.decodeFromCompressedBase64(report.histogram));
-    for (const [second, ms] of Object.entries(report.worst)) worst.set(Number(second), Math.max(ms, worst.get(Number(second)) ?? 0));
-  }
-  return { received, histogram: merged, worst };
-}
-
-/**
- * Open loop: records carry their scheduled send time; a generator more than 100 ms behind
- * invalidates the run. Records due are sent every LINGER_MS, like Kafka's Java producer
- * (linger.ms = 5 by default since Kafka 4.0); the wait counts in every latency measured.
- */
-async function generate(producer: Producer, topic: string, rate: number, seconds: number): Promise<{ sent: number; valid: boolean; start: number }> {
-  const total = rate * seconds;
-  const start = Date.now();
-  let sent = 0;
-  let valid = true;
-  // Up to four sends in flight, so the generator is not paced by one acknowledgement at a time.
-  const inFlight = new Set<Promise<unknown>>();
-  while (sent < total) {
-    // At most MAX_SEND records a send: after a stall, what is due could pass the broker's 1 MB
-    // batch limit for one partition.
-    const due = Math.min(total, Math.floor(((Date.now() - start) / 1000) * rate), sent + MAX_SEND);
-    const messages: Array<{ key: string; value: string }> = [];
-    for (; sent < due; sent++) messages.push({ key: `k${sent % 64}`, value: JSON.stringify({ sentAt: start + (sent / rate) * 1000, i: sent, pad: PAD }) });
-    if (messages.length > 0) {
-      const send: Promise<unknown> = producer.send({ topic, acks: -1, messages }).finally(() => inFlight.delete(send));
-      inFlight.add(send);
-      if (inFlight.size >= 4) await Promise.race(inFlight);
-    }
-    const behindMs = Date.now() - start - (sent / rate) * 1000;
-    if (behindMs > 100) valid = false;
-    // Behind schedule: send the next chunk now rather than linger.
-    if (behindMs < LINGER_MS) await new Promise((resolve) => setTimeout(resolve, LINGER_MS));
-  }
-  await Promise.all(inFlight);
-  return { sent, valid, start };
 }
 
 async function scenario(label: string, target: Target, producer: Producer, rate: number, subscribers: number, extra: Record<string, unknown> = {}, seconds = SECONDS): Promise<ScenarioResult> {
@@ -284,8 +212,6 @@ const SHARED_PROCESSES: ProcessGroup[] = [
   { name: 'generator', pids: () => [process.pid] },
 ];
 
-// `--profile DIR`: the apps write V8 CPU profiles there (node --cpu-prof) when they stop.
-const PROFILE_DIR = process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : undefined;
 
 runBench([...APPS], async ({ kafka, platform, topics }) => {
   const pipeline = await setUpPipeline(platform, topics);
@@ -347,4 +273,4 @@ runBench([...APPS], async ({ kafka, platform, topics }) => {
     await producer.disconnect();
     bare.stop();
   }
-}, {}, PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []);
+}, {}, profileArgs());

@@ -1,5 +1,6 @@
 // `node tools/dist/bench/idle.js [-- --rate N]`: CPU of the broker, the database and each app
 // with one stream and no traffic (what an idle platform costs), or a trickle of N records/s.
+import '@streamgate/kafka'; // first: kafkajs's consumer loads with the fixed aborted-record filter
 import { Partitioners } from 'kafkajs';
 import { log, numberArg, runBench } from './bench-stack';
 import { startSampler } from './sampler';

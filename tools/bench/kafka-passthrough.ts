@@ -1,6 +1,7 @@
 // Baseline for pipeline throughput: a bare kafkajs relay copying one topic to another, the way
 // ingest and enrichment move records (eachBatch, one acks=all send per batch), with no parsing,
 // validation or enrichment. Usage: node kafka-passthrough.js <from> <to> <groupId>
+import '@streamgate/kafka'; // first: kafkajs's consumer loads with the fixed aborted-record filter
 import { Partitioners } from 'kafkajs';
 import { benchKafka } from './bench-kafka';
 

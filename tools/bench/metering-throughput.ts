@@ -1,9 +1,10 @@
 // `npm run bench:metering [-- --events 100000]`: usage events/s that metering counts into
 // PostgreSQL exactly once (dedupe, aggregates and offsets in one transaction per batch),
 // against the same events drained by a bare kafkajs passthrough in the same run.
+import '@streamgate/kafka'; // first: kafkajs's consumer loads with the fixed aborted-record filter
 import { join } from 'node:path';
 import { Partitioners } from 'kafkajs';
-import { TopicName } from '@streamgate/contracts';
+import { TopicName, usageEventsCodec } from '@streamgate/contracts';
 import type { UsageEvent } from '@streamgate/contracts';
 import { AppProcess } from '@streamgate/dev-stack';
 import { provisionTopics } from '@streamgate/kafka';
@@ -35,7 +36,7 @@ runBench([], async ({ kafka, platform, topics }) => {
         windowEnd: new Date(windowStart + 2_000).toISOString(),
         counters: { recordsDelivered: 1 + (i % 50), bytesDelivered: 1_000 * (1 + (i % 50)) },
       };
-      return { key: event.partnerId, value: JSON.stringify(event) };
+      return usageEventsCodec.encode(event);
     });
     await producer.send({ topic: usageTopic, acks: -1, messages });
   }

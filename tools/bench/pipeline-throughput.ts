@@ -2,6 +2,7 @@
 // (1 KB JSON records), each against a bare kafkajs passthrough measured in the same run on the
 // same broker. Records are produced first, then one stage at a time is started and timed from
 // its first output to its last, so start-up and producer speed do not count.
+import '@streamgate/kafka'; // first: kafkajs's consumer loads with the fixed aborted-record filter
 import { join } from 'node:path';
 import { Partitioners } from 'kafkajs';
 import type { Kafka } from 'kafkajs';

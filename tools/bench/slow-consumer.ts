@@ -1,6 +1,7 @@
 // `npm run bench:slow-consumer [-- --rate 500 --seconds 10 --subscribers 50]`: live latency
 // (receive time − intended send time) of normal subscribers at a steady open-loop rate, in three
 // runs of one session: alone, beside one subscriber that never reads, and beside a running replay.
+import '@streamgate/kafka'; // first: kafkajs's consumer loads with the fixed aborted-record filter
 import { Partitioners } from 'kafkajs';
 import type { Socket } from 'socket.io-client';
 import { io } from 'socket.io-client';

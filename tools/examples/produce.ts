@@ -1,5 +1,6 @@
 // `npm run example:produce -- <stream> '<json>' [key]`: produces one record to ingest.<stream>
 // with kafkajs, creating the source topic if it does not exist yet.
+import '@streamgate/kafka'; // first: kafkajs's consumer loads with the fixed aborted-record filter
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { Topics } from '@streamgate/contracts';
 import { provisionTopics } from '@streamgate/kafka';

@@ -1,7 +1,9 @@
+// First: kafkajs's consumer must load with the fixed aborted-record filter (libs/kafka/src/kafkajs-preload.ts).
+import '@streamgate/kafka';
 import { Kafka, logLevel } from 'kafkajs';
 import { kafkaEnv, loadConfig, parseDuration } from '@streamgate/config';
 import type { StreamDefinition } from '@streamgate/contracts';
-import { TopicName, Topics } from '@streamgate/contracts';
+import { TopicName, Topics, controlStreamsCodec } from '@streamgate/contracts';
 import { ControlTable, kafkaClientConfig } from '@streamgate/kafka';
 
 /** A kafkajs client for operator tools, from the same variables the apps read. */
@@ -17,7 +19,7 @@ export async function sourceTopicOf(kafka: Kafka, topics: Topics, stream: string
   const table = new ControlTable<StreamDefinition>(kafka, admin, {
     topic: topics.name(TopicName.ControlStreams),
     groupPrefix: `${topics.prefix}streamgate.tools`,
-    parse: (value) => JSON.parse(value.toString('utf8')) as StreamDefinition,
+    parse: controlStreamsCodec.decodeValue,
   });
   try {
     await table.start();

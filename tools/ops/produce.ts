@@ -1,6 +1,7 @@
 // `npm run produce -- --stream <name> --file records.ndjson [--key-field symbol]`: publishes a
 // file, one record per line, to the stream's source topic with kafkajs, showing progress.
 // Lines are sent as they are (a malformed line ends up in records.dlq, as it would in production).
+import '@streamgate/kafka'; // first: kafkajs's consumer loads with the fixed aborted-record filter
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Partitioners } from 'kafkajs';
