@@ -3,7 +3,11 @@
 const base = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', diagnostics: false }] },
-  moduleNameMapper: { '^@streamgate/(.*)$': '<rootDir>/libs/$1/src/index.ts' },
+  moduleNameMapper: {
+    '^@streamgate/(.*)$': '<rootDir>/libs/$1/src/index.ts',
+    // kafkajs's aborted-record filter, fixed (libs/kafka/src/kafkajs-preload.ts does this outside Jest).
+    '^\\./filterAbortedMessages$': '<rootDir>/libs/kafka/src/kafkajs-aborted-filter.ts',
+  },
   moduleFileExtensions: ['ts', 'js', 'json'],
   rootDir: __dirname,
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.cache/', '/.local/'],
