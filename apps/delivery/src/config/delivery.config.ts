@@ -24,6 +24,7 @@ const deliveryEnv = {
   MAX_UNSENT_USAGE_EVENTS: int({ default: 100_000, min: 100, description: 'usage events kept while usage.events cannot be written (oldest dropped beyond)' }),
   USAGE_WINDOW: duration({ default: 2_000, description: 'how often delivered usage is reported to usage.events' }),
   INSTANCE_ID: optionalStr('name of this delivery instance (default: host name and pid)'),
+  USAGE_JOURNAL_DIR: optionalStr("directory of the usage journal, one per instance, kept across restarts of the process (a pod volume); default: <tmpdir>/streamgate-delivery-usage-<PORT>"),
 };
 
 export type DeliveryConfig = ConfigOf<typeof deliveryEnv>;

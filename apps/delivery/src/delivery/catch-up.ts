@@ -13,6 +13,7 @@ import type { Range } from './kafka-range-reader';
 import { LiveFeed } from './live-feed';
 import { PartnerPace } from './partner-pace';
 import { drainedTo } from './socket-buffers';
+import { memberOf } from './socket-registry';
 import type { SocketState, Subscription } from './socket-registry';
 import type { Since } from './subscription-requests';
 import { SubscriptionErrorCode, SubscriptionException } from './subscription.exception';
@@ -53,6 +54,7 @@ export class CatchUp {
 
   /** A `subscribe` with `since`: the catch-up, then what the ack reports about retention. */
   async resume(socket: Socket, state: SocketState, subscription: Subscription, since: Since): Promise<ResumeResult> {
+    await this.feed.positioned(this.config.RANGE_READ_IDLE_TIMEOUT);
     const low = new Map((await fetchEndOffsets(this.admin, this.topic)).map((e) => [e.partition, Number(e.low)]));
     const start = 'time' in since ? await this.positionsAt(String(since.time)) : since;
     let recovered = true;
@@ -80,8 +82,7 @@ export class CatchUp {
       const current = () => state.subscriptions.get(subscription.ref.stream) === subscription && socket.connected;
       const send = (partition: number, records: DeliveredRecord[], source: 'window' | 'kafka') => {
         if (!current()) throw new SubscriptionException(SubscriptionErrorCode.NotSubscribed, 'the subscription ended during its catch-up');
-        const member = { subscriptionId: subscription.id, partnerId: state.principal.partnerId, keyId: state.principal.keyId, stream: subscription.ref.stream };
-        const views = this.feed.groups.viewFor(subscription.ref, member, partition, records);
+        const views = this.feed.groups.viewFor(subscription.ref, memberOf(state, subscription), partition, records);
         if (views.length === 0) return;
         if (subscription.ref.batch) socket.emit(SocketEvent.Records, views);
         else for (const view of views) socket.emit(SocketEvent.Record, view);
@@ -125,6 +126,7 @@ export class CatchUp {
       // From here to the join nothing yields: the window is exactly what was pushed live so far.
       if (!current()) throw new SubscriptionException(SubscriptionErrorCode.NotSubscribed, 'the subscription ended during its catch-up');
       for (const [partition, after] of lastSent) send(partition, this.feed.window.since(partition, after) ?? [], 'window');
+      this.feed.groups.live(subscription.ref, memberOf(state, subscription));
       void socket.join(subscription.ref.room);
     } finally {
       subscription.catchingUp = false;

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AccessDirectory } from '../access/access-directory.service';
 import { SocketAuthenticator } from '../access/socket-authenticator.service';
 import { DeliveryMeter } from '../metering/delivery-meter.service';
+import { UsageRecorder } from '../metering/usage-recorder';
 import { AccessGate } from './access-gate';
 import { CatchUp } from './catch-up';
 import { DeliveryGateway } from './delivery.gateway';
@@ -23,6 +24,7 @@ import { UsageWindows } from './usage-windows';
     SocketAuthenticator,
     SocketRegistry,
     AccessGate,
+    UsageRecorder,
     LiveFeed,
     CatchUp,
     Subscriptions,

@@ -10,6 +10,7 @@ import type { DeliveryConfig } from '../config/delivery.config';
 import { AccessGate } from './access-gate';
 import type { CatchUp } from './catch-up';
 import { Enforcement, REASON_SETTLE_MS } from './enforcement';
+import { UsageRecorder } from '../metering/usage-recorder';
 import { LiveFeed } from './live-feed';
 import { ReplayLane } from './replay-lane';
 import { SocketRegistry, requireState } from './socket-registry';
@@ -56,8 +57,9 @@ function setup() {
   const metrics = new Metrics();
   const gate = new AccessGate(access);
   const registry = new SocketRegistry();
-  const subscriptions = new Subscriptions(config, gate, new LiveFeed(config, metrics), {} as CatchUp, metrics);
-  const replays = new ReplayLane(config, {} as Kafka, {} as Admin, new Topics(''), gate, access, metrics);
+  const usage = new UsageRecorder(config);
+  const subscriptions = new Subscriptions(config, gate, new LiveFeed(config, metrics, usage), {} as CatchUp, metrics);
+  const replays = new ReplayLane(config, {} as Kafka, {} as Admin, new Topics(''), gate, access, metrics, usage);
   const enforcement = new Enforcement(access, gate, registry, subscriptions, replays, metrics);
 
   const connect = (id: string, principal: Principal) => {

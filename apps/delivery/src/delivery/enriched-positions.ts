@@ -28,7 +28,7 @@ export class EnrichedPositions {
   private async startAtEnd(): Promise<Array<{ topic: string; partition: number; offset: string }>> {
     const topic = this.topics.name(TopicName.RecordsEnriched);
     const ends = await fetchEndOffsets(this.admin, topic);
-    for (const { partition, offset } of ends) this.feed.positions.set(partition, Number(offset) - 1);
+    this.feed.startsAfter(ends.map(({ partition, offset }) => ({ partition, offset: Number(offset) - 1 })));
     return ends.map(({ partition, offset }) => ({ topic, partition, offset }));
   }
 }

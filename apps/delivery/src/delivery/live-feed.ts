@@ -5,6 +5,7 @@ import type { DeliveredRecord } from '@streamgate/contracts';
 import type { Batch } from '@streamgate/kafka';
 import { Metrics } from '@streamgate/service';
 import { DELIVERY_CONFIG } from '../config/delivery.config';
+import { UsageRecorder } from '../metering/usage-recorder';
 import type { DeliveryConfig } from '../config/delivery.config';
 import { fanoutBatch } from './fanout';
 import { Positions } from './positions';
@@ -19,9 +20,12 @@ import { SubscriptionGroups } from './subscription-groups';
 @Injectable()
 export class LiveFeed {
   readonly positions = new Positions();
-  readonly groups = new SubscriptionGroups();
+  readonly groups: SubscriptionGroups;
   readonly window: RecentWindow;
   private server?: Server;
+  private markPositioned!: () => void;
+  /** Settles once the read of records.enriched has its start positions (EnrichedPositions). */
+  private readonly positionedPromise = new Promise<void>((resolve) => (this.markPositioned = resolve));
   private readonly delivered = this.metrics.counter('streamgate_delivery_records_total', 'Records pushed to subscriptions (one per subscription)');
   private readonly unreadable = this.metrics.counter('streamgate_delivery_unreadable_total', 'records.enriched values that were not Envelopes');
   private readonly unviewable = this.metrics.counter('streamgate_delivery_unviewable_total', 'Records skipped because their view could not be computed or serialized');
@@ -35,12 +39,35 @@ export class LiveFeed {
   constructor(
     @Inject(DELIVERY_CONFIG) config: DeliveryConfig,
     private readonly metrics: Metrics,
+    usage: UsageRecorder,
   ) {
+    this.groups = new SubscriptionGroups(usage);
     this.window = new RecentWindow(config.RECENT_WINDOW_BYTES, config.RECENT_WINDOW_AGE);
   }
 
   attach(server: Server): void {
     this.server = server;
+  }
+
+  /** The read starts after these positions; a resume before this would see no gap to read. */
+  startsAfter(positions: Array<{ partition: number; offset: number }>): void {
+    for (const { partition, offset } of positions) this.positions.set(partition, offset);
+    this.markPositioned();
+  }
+
+  /**
+   * Resolves once the feed knows where it starts. The port opens before the consumer starts,
+   * so a client resuming right after a restart must wait for it, or its catch-up would find no
+   * gap and the records between its `since` and the log end would never reach it.
+   */
+  positioned(timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('records.enriched is not being read yet')), timeoutMs);
+      void this.positionedPromise.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /** Pushes one batch of records.enriched through the groups of its streams. */

@@ -7,6 +7,7 @@ import { Metrics } from '@streamgate/service';
 import { expectEventually } from '@streamgate/testing';
 import type { AccessDirectory } from '../access/access-directory.service';
 import type { DeliveryConfig } from '../config/delivery.config';
+import { UsageRecorder } from '../metering/usage-recorder';
 import { AccessGate } from './access-gate';
 import { ReplayLane } from './replay-lane';
 import { SocketRegistry } from './socket-registry';
@@ -85,7 +86,9 @@ function setup(count = 0) {
     quota: () => undefined,
   } as unknown as AccessDirectory;
   const { kafka, admin, hold } = fakeKafka(count);
-  const lane = new ReplayLane(config, kafka, admin, new Topics(''), new AccessGate(access), access, new Metrics());
+  // Never opened: an in-memory recorder (no journal file).
+  const usage = new UsageRecorder(config);
+  const lane = new ReplayLane(config, kafka, admin, new Topics(''), new AccessGate(access), access, new Metrics(), usage);
   const registry = new SocketRegistry();
   let next = 0;
   const connect = (partnerId = 'p1') => {
@@ -94,7 +97,8 @@ function setup(count = 0) {
     const start = (raw: unknown = request()) => lane.start(fake.socket as unknown as Socket, state, raw);
     return { ...fake, state, start };
   };
-  return { lane, policies, admin, hold, connect };
+  const drainUsage = () => usage.close().replays;
+  return { lane, policies, admin, hold, connect, drainUsage };
 }
 
 const replayEnds = (log: Array<{ event: string; payload: unknown }>) => log.filter((e) => e.event === SocketEvent.ReplayEnd).map((e) => e.payload);
@@ -188,17 +192,17 @@ describe('ReplayLane over an empty range', () => {
   });
 
   it('drains no usage when nothing was replayed', async () => {
-    const { lane, connect } = setup();
+    const { connect, drainUsage } = setup();
     const { state, start } = connect();
     await start();
     await settled(state);
-    expect(lane.drain()).toEqual([]);
+    expect(drainUsage()).toEqual([]);
   });
 });
 
 describe('ReplayLane over retained records (fake consumer)', () => {
   it('sends the range through the view and the filter, marked replay, then replay-end; drains its usage once', async () => {
-    const { lane, policies, connect } = setup(3);
+    const { policies, connect, drainUsage } = setup(3);
     policies.set('p1', { trades: { mask: ['data.trader'] } });
     const { log, state, start, records } = connect();
     const { replay } = await start(request('trades', { filter: 'data.price >= 1' }));
@@ -211,8 +215,8 @@ describe('ReplayLane over retained records (fake consumer)', () => {
     ]);
     expect(replayEnds(log)).toEqual([{ stream: 'trades', count: 2 }]);
     const bytes = sent.reduce((n, r) => n + Buffer.byteLength(JSON.stringify(r)), 0);
-    expect(lane.drain()).toEqual([{ replayId: replay, partnerId: 'p1', keyId: 'p1-key', stream: 'trades', records: 2, bytes }]);
-    expect(lane.drain()).toEqual([]);
+    expect(drainUsage()).toEqual([{ replayId: replay, partnerId: 'p1', keyId: 'p1-key', stream: 'trades', records: 2, bytes }]);
+    expect(drainUsage()).toEqual([]);
   });
 
   it('asks the gate before each chunk of 100: a narrowed policy applies from the next chunk', async () => {

@@ -9,6 +9,7 @@ import { Metrics } from '@streamgate/service';
 import { AccessDirectory } from '../access/access-directory.service';
 import { DELIVERY_CONFIG } from '../config/delivery.config';
 import type { DeliveryConfig } from '../config/delivery.config';
+import { UsageRecorder } from '../metering/usage-recorder';
 import { AccessGate, revokeReasonOf } from './access-gate';
 import type { RevokeReason } from './access-gate';
 import { viewRecords } from './delivery-view';
@@ -20,16 +21,6 @@ import type { ReplayFlow, SocketState } from './socket-registry';
 import { compileSubscriberFilter, parseReplay } from './subscription-requests';
 import type { ReplayRequest } from './subscription-requests';
 import { SubscriptionErrorCode, SubscriptionException } from './subscription.exception';
-
-/** Records replayed per replay since the last drain, for usage events (`recordsReplayed`). */
-export interface ReplayUsage {
-  replayId: string;
-  partnerId: string;
-  keyId: string;
-  stream: string;
-  records: number;
-  bytes: number;
-}
 
 /** Records per replay chunk: the lane checks access, pace and the socket's buffer between chunks. */
 const CHUNK = 100;
@@ -52,7 +43,6 @@ class ReplayStopped extends Error {
 export class ReplayLane {
   private readonly logger = new Logger(ReplayLane.name);
   private readonly topic: string;
-  private readonly usage = new Map<string, ReplayUsage>();
   /** Per partner, shared by all its replays on this instance. */
   private readonly pace = new PartnerPace();
   /** Running replays per partner on this instance. */
@@ -67,6 +57,7 @@ export class ReplayLane {
     private readonly gate: AccessGate,
     private readonly access: AccessDirectory,
     private readonly metrics: Metrics,
+    private readonly usage: UsageRecorder,
   ) {
     this.topic = topics.name(TopicName.RecordsEnriched);
   }
@@ -99,13 +90,6 @@ export class ReplayLane {
     flow.abort.abort(new ReplayStopped(reason));
   }
 
-  /** Replays' usage since the last call. */
-  drain(): ReplayUsage[] {
-    const out = [...this.usage.values()].filter((u) => u.records > 0);
-    this.usage.clear();
-    return out;
-  }
-
   private async run(socket: Socket, state: SocketState, flow: ReplayFlow, request: Omit<ReplayRequest, 'filter'> & { filter?: CompiledFilter }, ranges: Range[]): Promise<void> {
     const { principal } = state;
     const signal = flow.abort.signal;
@@ -132,9 +116,10 @@ export class ReplayLane {
               replay: true,
               onError: (record, error) => this.logger.error({ msg: 'record skipped: its view failed', replay: flow.id, pos: record.pos, error: error.message }),
             });
+            // Metered before it is pushed (see UsageRecorder).
+            this.account(flow, state, views.map((v) => v.bytes));
             for (const view of views) socket.emit(SocketEvent.Record, view.record);
             count += views.length;
-            this.account(flow, state, views.map((v) => v.bytes));
             // Paced by what was read, not sent: a filter that matches nothing must not make a replay free.
             const rate = this.access.quota(principal.partnerId)?.replayRecordsPerSecond ?? this.config.REPLAY_RECORDS_PER_SECOND;
             await this.pace.pay(principal.partnerId, chunk.filter((r) => r.stream === request.stream).length, rate, signal);
@@ -168,10 +153,9 @@ export class ReplayLane {
 
   private account(flow: ReplayFlow, state: SocketState, bytes: number[]): void {
     if (bytes.length === 0) return;
-    let usage = this.usage.get(flow.id);
-    if (!usage) this.usage.set(flow.id, (usage = { replayId: flow.id, partnerId: state.principal.partnerId, keyId: state.principal.keyId, stream: flow.stream, records: 0, bytes: 0 }));
-    usage.records += bytes.length;
-    for (const b of bytes) usage.bytes += b;
+    let total = 0;
+    for (const b of bytes) total += b;
+    this.usage.replayed({ replayId: flow.id, partnerId: state.principal.partnerId, keyId: state.principal.keyId, stream: flow.stream }, bytes.length, total);
     this.replayed.inc(bytes.length);
   }
 }

@@ -63,6 +63,7 @@ export class SlowConsumers implements OnModuleInit, OnModuleDestroy {
   private lag(socket: Socket, subscription: Subscription, buffered: number): void {
     // Everything up to the rooms' current positions is already in this socket's buffer.
     subscription.lagging = this.feed.positions.snapshot();
+    this.feed.groups.offline(subscription.ref, subscription.id);
     void socket.leave(subscription.ref.room);
     this.lags.inc();
     socket.emit(SocketEvent.Lag, { stream: subscription.ref.stream, behind: queuedPackets(socket), bufferedBytes: buffered });

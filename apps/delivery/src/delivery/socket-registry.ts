@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Socket } from 'socket.io';
 import type { PartitionPositions } from '@streamgate/contracts';
 import type { Principal } from '../access/socket-authenticator.service';
+import type { Member } from '../metering/usage-tally';
 import type { GroupRef } from './subscription-groups';
 
 /** One `subscribe` of a socket: the delivery group (room) it receives through. */
@@ -133,4 +134,9 @@ function unindex(map: Map<string, Set<Socket>>, key: string, socket: Socket): vo
   const set = map.get(key);
   set?.delete(socket);
   if (set?.size === 0) map.delete(key);
+}
+
+/** Who a subscription's deliveries are metered for. */
+export function memberOf(state: SocketState, subscription: Subscription): Member {
+  return { subscriptionId: subscription.id, partnerId: state.principal.partnerId, keyId: state.principal.keyId, stream: subscription.ref.stream };
 }

@@ -4,6 +4,7 @@ import type { CompiledPolicy } from '@streamgate/entitlements';
 import type { CompiledFilter } from '@streamgate/expressions';
 import { filterViews, viewRecords } from './delivery-view';
 import type { ViewOptions } from './delivery-view';
+import type { Member, Sent } from '../metering/usage-tally';
 import { preserialized } from './preserialized-parser';
 
 /** Where one subscription receives: a Socket.IO room shared by everyone with the same view. */
@@ -15,33 +16,20 @@ export interface GroupRef {
   batch: boolean;
 }
 
-/** Who a subscription's deliveries are metered for. */
-export interface Member {
-  subscriptionId: string;
-  partnerId: string;
-  keyId: string;
-  stream: string;
-}
-
-/** Deliveries of one subscription since the last drain; `offsets` per partition of records.enriched. */
-export interface SubscriptionUsage extends Member {
-  records: number;
-  bytes: number;
-  offsets: Record<string, [number, number]>;
-}
-
-interface Pending {
-  records: number;
-  bytes: number;
-  offsets: Map<number, [number, number]>;
+/** Where delivery's sends are metered (UsageRecorder; a UsageTally in tests). */
+export interface UsageSink {
+  activate(room: string, member: Member): void;
+  deactivate(room: string, subscriptionId: string): void;
+  sent(room: string, sent: Sent): void;
+  direct(member: Member, sent: Sent): void;
 }
 
 interface FilterGroup {
   filter?: CompiledFilter;
   room: string;
   batch: boolean;
-  members: Map<string, Member>;
-  pending: Pending;
+  /** Subscriptions of the group, live in the room or not (catching up, lagging). */
+  members: Set<string>;
 }
 
 interface PolicyGroup {
@@ -51,22 +39,20 @@ interface PolicyGroup {
 
 export type Emit = (room: string, batch: boolean, payload: DeliveredRecord[]) => void;
 
-const emptyPending = (): Pending => ({ records: 0, bytes: 0, offsets: new Map() });
-
 /**
  * Subscriptions grouped so that per-record work is done once per group, not per socket: one
  * policy group per (stream, entitlement policy) computes and serializes the partner view of
  * each record once; inside it, one filter group per (subscriber filter, delivery mode) filters
  * once and is one Socket.IO room.
  *
- * It also meters exactly: what a room was sent accumulates on the room and is settled onto its
- * members whenever membership changes and at each drain, so each record sent to each
- * subscription counts once.
+ * Every send is metered before it is pushed: a room's sends count for the subscriptions whose
+ * socket is in the room (`live`), a catch-up's for its one subscription (`viewFor`).
  */
 export class SubscriptionGroups {
   private readonly streams = new Map<string, Map<string, PolicyGroup>>();
-  private readonly settled = new Map<string, SubscriptionUsage>();
   private nextRoom = 0;
+
+  constructor(private readonly usage: UsageSink) {}
 
   get size(): number {
     let n = 0;
@@ -74,7 +60,8 @@ export class SubscriptionGroups {
     return n;
   }
 
-  join(stream: string, policy: EntitlementPolicy, filter: { source: string; compiled: CompiledFilter } | undefined, batch: boolean, member: Member): GroupRef {
+  /** Adds a subscription to its group; it is metered for the room's sends once it is `live`. */
+  join(stream: string, policy: EntitlementPolicy, filter: { source: string; compiled: CompiledFilter } | undefined, batch: boolean, subscriptionId: string): GroupRef {
     const pKey = policyKey(policy);
     const fKey = `${batch ? 'b' : 'r'}:${filter?.source ?? ''}`;
     let groups = this.streams.get(stream);
@@ -83,20 +70,29 @@ export class SubscriptionGroups {
     if (!group) groups.set(pKey, (group = { policy: compilePolicy(policy), filters: new Map() }));
     let filterGroup = group.filters.get(fKey);
     if (!filterGroup) {
-      filterGroup = { filter: filter?.compiled, room: `g${this.nextRoom++}`, batch, members: new Map(), pending: emptyPending() };
+      filterGroup = { filter: filter?.compiled, room: `g${this.nextRoom++}`, batch, members: new Set() };
       group.filters.set(fKey, filterGroup);
     }
-    this.settle(filterGroup);
-    filterGroup.members.set(member.subscriptionId, member);
+    filterGroup.members.add(subscriptionId);
     return { stream, policyKey: pKey, filterKey: fKey, room: filterGroup.room, batch };
   }
 
+  /** The subscription's socket joins (or is about to join) the room: its sends now count for it. */
+  live(ref: GroupRef, member: Member): void {
+    this.usage.activate(ref.room, member);
+  }
+
+  /** The subscription's socket left the room (lagging): the room's sends no longer count for it. */
+  offline(ref: GroupRef, subscriptionId: string): void {
+    this.usage.deactivate(ref.room, subscriptionId);
+  }
+
   leave(ref: GroupRef, subscriptionId: string): void {
+    this.usage.deactivate(ref.room, subscriptionId);
     const groups = this.streams.get(ref.stream);
     const group = groups?.get(ref.policyKey);
     const filterGroup = group?.filters.get(ref.filterKey);
     if (!groups || !group || !filterGroup) return;
-    this.settle(filterGroup);
     filterGroup.members.delete(subscriptionId);
     if (filterGroup.members.size > 0) return;
     group.filters.delete(ref.filterKey);
@@ -119,8 +115,8 @@ export class SubscriptionGroups {
         if (list.length === 0) continue;
         const payload = list.map((v) => v.record);
         if (filterGroup.batch) preserialized(payload, `[${list.map((v) => v.json).join(',')}]`);
+        this.usage.sent(filterGroup.room, sentOf(partition, list));
         emit(filterGroup.room, filterGroup.batch, payload);
-        this.account(filterGroup.pending, partition, list);
         routed += list.length * filterGroup.members.size;
       }
     }
@@ -129,7 +125,7 @@ export class SubscriptionGroups {
 
   /**
    * The view one group's members get of records (the same view function as the rooms), for a
-   * catch-up sent to one socket; the deliveries are metered for `member`. The group is looked
+   * catch-up sent to one socket; they are metered for `member` before they are returned. The group is looked
    * up now, so a narrowed entitlement applies from the next chunk of a running catch-up.
    */
   viewFor(ref: GroupRef, member: Member, partition: number, records: DeliveredRecord[]): DeliveredRecord[] {
@@ -137,45 +133,13 @@ export class SubscriptionGroups {
     const filterGroup = group?.filters.get(ref.filterKey);
     if (!group || !filterGroup) return [];
     const out = viewRecords(ref.stream, group.policy, records, { filter: filterGroup.filter });
-    if (out.length > 0) {
-      const pending = emptyPending();
-      this.account(pending, partition, out);
-      this.settleInto(member, pending);
-    }
+    if (out.length > 0) this.usage.direct(member, sentOf(partition, out));
     return out.map((o) => o.record);
   }
+}
 
-  /** Everything delivered since the last drain, per subscription (subscriptions that left included). */
-  drain(): SubscriptionUsage[] {
-    for (const groups of this.streams.values()) for (const group of groups.values()) for (const filterGroup of group.filters.values()) this.settle(filterGroup);
-    const out = [...this.settled.values()];
-    this.settled.clear();
-    return out;
-  }
-
-  private account(pending: Pending, partition: number, list: Array<{ bytes: number; offset: number }>): void {
-    pending.records += list.length;
-    for (const item of list) pending.bytes += item.bytes;
-    const first = (list[0] as { offset: number }).offset;
-    const last = (list[list.length - 1] as { offset: number }).offset;
-    const range = pending.offsets.get(partition);
-    pending.offsets.set(partition, range ? [Math.min(range[0], first), Math.max(range[1], last)] : [first, last]);
-  }
-
-  private settle(group: FilterGroup): void {
-    if (group.pending.records === 0) return;
-    for (const member of group.members.values()) this.settleInto(member, group.pending);
-    group.pending = emptyPending();
-  }
-
-  private settleInto(member: Member, pending: Pending): void {
-    let usage = this.settled.get(member.subscriptionId);
-    if (!usage) this.settled.set(member.subscriptionId, (usage = { ...member, records: 0, bytes: 0, offsets: {} }));
-    usage.records += pending.records;
-    usage.bytes += pending.bytes;
-    for (const [partition, [first, last]] of pending.offsets) {
-      const range = usage.offsets[partition];
-      usage.offsets[partition] = range ? [Math.min(range[0], first), Math.max(range[1], last)] : [first, last];
-    }
-  }
+function sentOf(partition: number, list: Array<{ bytes: number; offset: number }>): Sent {
+  let bytes = 0;
+  for (const item of list) bytes += item.bytes;
+  return { partition, first: (list[0] as { offset: number }).offset, last: (list[list.length - 1] as { offset: number }).offset, count: list.length, bytes };
 }

@@ -10,6 +10,7 @@ import { AccessGate } from './access-gate';
 import { CatchUp } from './catch-up';
 import { LiveFeed } from './live-feed';
 import { PartnerFilters } from './partner-filters';
+import { memberOf } from './socket-registry';
 import type { SocketState, Subscription } from './socket-registry';
 import { compileSubscriberFilter, parseSubscribe } from './subscription-requests';
 import { SubscriptionErrorCode, SubscriptionException } from './subscription.exception';
@@ -62,7 +63,7 @@ export class Subscriptions {
     const filter = request.filter === undefined ? undefined : { source: request.filter, compiled: compileSubscriberFilter(request.filter) };
     // A re-subscribe is a new subscription: what it receives is metered apart from the old one.
     const id = randomUUID();
-    const ref = this.feed.groups.join(request.stream, policy, filter, request.batch, member(state, request.stream, id));
+    const ref = this.feed.groups.join(request.stream, policy, filter, request.batch, id);
     if (previous) {
       this.leave(socket, previous);
       this.filters.remove(partnerId, request.stream, filterKey(previous));
@@ -72,6 +73,7 @@ export class Subscriptions {
     state.subscriptions.set(request.stream, subscription);
     this.groupsGauge.set(this.feed.groups.size);
     if (request.since === undefined) {
+      this.feed.groups.live(ref, memberOf(state, subscription));
       void socket.join(ref.room);
       return { subscription: id, position: this.feed.positions.snapshot() };
     }
@@ -127,10 +129,13 @@ export class Subscriptions {
   regroup(socket: Socket, state: SocketState, subscription: Subscription, policy: EntitlementPolicy): void {
     const { stream, batch } = subscription.ref;
     const filter = subscription.filter === undefined ? undefined : { source: subscription.filter, compiled: compileSubscriberFilter(subscription.filter) };
-    const ref = this.feed.groups.join(stream, policy, filter, batch, member(state, stream, subscription.id));
+    const ref = this.feed.groups.join(stream, policy, filter, batch, subscription.id);
+    if (ref.room === subscription.ref.room) return;
     this.leave(socket, subscription);
     subscription.ref = ref;
-    if (!subscription.lagging && !subscription.catchingUp) void socket.join(ref.room);
+    if (subscription.lagging || subscription.catchingUp) return;
+    this.feed.groups.live(ref, memberOf(state, subscription));
+    void socket.join(ref.room);
   }
 
   private leave(socket: Socket | undefined, subscription: Subscription): void {
@@ -140,9 +145,6 @@ export class Subscriptions {
   }
 }
 
-function member(state: SocketState, stream: string, subscriptionId: string) {
-  return { subscriptionId, partnerId: state.principal.partnerId, keyId: state.principal.keyId, stream };
-}
 
 /** A filtered subscription's delivery group among the partner's: the filter in its mode (record or batch). */
 function filterKey(subscription: { filter?: string; batch?: boolean; ref?: { batch: boolean } }): string | undefined {

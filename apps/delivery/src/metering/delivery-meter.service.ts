@@ -6,26 +6,25 @@ import { RecordProducer } from '@streamgate/kafka';
 import { Metrics } from '@streamgate/service';
 import { DELIVERY_CONFIG } from '../config/delivery.config';
 import type { DeliveryConfig } from '../config/delivery.config';
-import { LiveFeed } from '../delivery/live-feed';
-import { ReplayLane } from '../delivery/replay-lane';
 import { UsageWindows } from '../delivery/usage-windows';
 import { UnsentUsage } from './unsent-usage';
 import { toUsageEvents } from './usage-events';
+import { UsageRecorder } from './usage-recorder';
 
 /**
  * Reports what this instance actually sent, every USAGE_WINDOW (aligned to the clock): records
- * and bytes per subscription, connection seconds and peak sockets per partner. Event ids are
- * deterministic per (subscription or instance run, window), so a retried send is counted once.
- * While usage.events cannot be written, reports wait in a bounded queue and are retried with
- * backoff; the flush never rejects, so an outage is waited out. A crash loses what was unsent:
- * metering can only under-count deliveries, never over-count them.
+ * and bytes per subscription and replay (from the UsageRecorder), connection seconds and peak
+ * sockets per partner. Event ids are deterministic per (subscription, replay or instance run,
+ * window), so a retried send is counted once. While usage.events cannot be written, reports
+ * wait in a bounded queue and are retried with backoff; the flush never rejects, so an outage is
+ * waited out. A crash loses no delivery: the next process on the same journal reports the
+ * windows this one did not (connection seconds of the last window are lost).
  */
 @Injectable()
 export class DeliveryMeter implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DeliveryMeter.name);
   private readonly run: string;
   private timer?: NodeJS.Timeout;
-  private windowStart = Date.now();
   private flushing: Promise<void> = Promise.resolve();
   private readonly unsent: UnsentUsage;
   private readonly reported = this.metrics.counter('streamgate_delivery_usage_events_total', 'Usage events written to usage.events');
@@ -34,9 +33,8 @@ export class DeliveryMeter implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(
     @Inject(DELIVERY_CONFIG) private readonly config: DeliveryConfig,
-    private readonly feed: LiveFeed,
+    private readonly recorder: UsageRecorder,
     private readonly connections: UsageWindows,
-    private readonly replays: ReplayLane,
     private readonly producer: RecordProducer,
     private readonly topics: Topics,
     private readonly metrics: Metrics,
@@ -46,6 +44,14 @@ export class DeliveryMeter implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   onApplicationBootstrap(): void {
+    const recovered = this.recorder.open();
+    if (recovered.length > 0) {
+      const events = recovered.flatMap((window) => toUsageEvents({ run: this.run, ...window, connections: [] }));
+      this.unsent.add(events);
+      const unreadable = recovered.reduce((n, w) => n + w.unreadable, 0);
+      this.logger.warn({ msg: 'usage recovered from the journal of a process that stopped without reporting it', windows: recovered.length, events: events.length, unreadableLines: unreadable });
+      void this.flush({ closeWindow: false });
+    }
     this.schedule();
   }
 
@@ -59,7 +65,8 @@ export class DeliveryMeter implements OnApplicationBootstrap, OnApplicationShutd
       await new Promise((resolve) => setTimeout(resolve, 500));
       await this.send();
     }
-    if (this.unsent.size > 0) this.logger.error({ msg: 'usage events lost at shutdown', events: this.unsent.size });
+    if (this.unsent.size > 0) this.logger.error({ msg: 'usage events not reported at shutdown: the next process on this journal reports them', events: this.unsent.size });
+    this.recorder.shutdown({ allReported: this.unsent.size === 0 });
   }
 
   private schedule(): void {
@@ -75,24 +82,18 @@ export class DeliveryMeter implements OnApplicationBootstrap, OnApplicationShutd
    * Closes the current window into the unsent queue, then sends the queue unless a backoff is
    * running. Serialized, and it never rejects: a failed send stays queued for a later tick.
    */
-  private flush(): Promise<void> {
+  private flush({ closeWindow = true } = {}): Promise<void> {
     this.flushing = this.flushing.then(async () => {
       const end = Date.now();
-      const events = toUsageEvents({
-        run: this.run,
-        windowStart: new Date(this.windowStart),
-        windowEnd: new Date(end),
-        subscriptions: this.feed.groups.drain(),
-        connections: this.connections.drain(end),
-        replays: this.replays.drain(),
-      });
-      this.windowStart = end;
+      const events = closeWindow ? toUsageEvents({ run: this.run, ...this.recorder.close(end), connections: this.connections.drain(end) }) : [];
       const dropped = this.unsent.add(events);
       if (dropped > 0) {
         this.dropped.inc(dropped);
         this.logger.error({ msg: 'usage events dropped: the unsent queue is full', dropped, bound: this.config.MAX_UNSENT_USAGE_EVENTS });
       }
       if (this.unsent.due()) await this.send();
+      // Every closed window is on usage.events (or had nothing to report): the journal lets them go.
+      if (this.unsent.size === 0) this.recorder.reported();
       this.unsentGauge.set(this.unsent.size);
     });
     return this.flushing;

@@ -1,9 +1,12 @@
 import type { UsageEvent } from '@streamgate/contracts';
-import type { ReplayUsage } from '../delivery/replay-lane';
 import type { ConnectionUsage } from '../delivery/usage-windows';
-import type { SubscriptionUsage } from '../delivery/subscription-groups';
+import type { ReplayUsage, SubscriptionUsage } from './usage-tally';
 
-/** One window's usage reports: per subscription (records, bytes, offsets) and per partner (connections). */
+/**
+ * One window's usage reports: per subscription (records, bytes, offsets), per replay, and per
+ * partner (connections). Ids depend only on the subscription or replay and the window start,
+ * so a window rebuilt from the journal after a crash has the ids it would have had.
+ */
 export function toUsageEvents(window: {
   run: string;
   windowStart: Date;
