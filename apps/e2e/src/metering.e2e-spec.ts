@@ -129,7 +129,12 @@ describe('exact metering (five app processes)', () => {
   });
 
   // Before the usage journal: 1,222 of 4,690 deliveries of the crash phase were never metered
-  // (the window in progress died with the process).
+  // (the window in progress died with the process). Now nothing sent is lost from the meter.
+  // What can exceed the subscribers' count is what was in flight at the kill: metered when it
+  // was handed to the socket, then lost with the connection (a SIGKILLed process's sockets are
+  // reset, which drops the kernel's unsent data). Seen in CI: 14–28 per (partner, stream) at
+  // ~500 records/s. Billing to the record a partner received needs its acknowledged position
+  // (issue 14, left open); the bound here is 200 ms of the stream.
   it('meters every delivery across a SIGKILL of delivery: the next process reports what the dead one had not', async () => {
     const before = counted();
     // A steady stream (~500 records/s) while delivery is killed mid-flight.
@@ -145,7 +150,24 @@ describe('exact metering (five app processes)', () => {
     const during = [...delivered.values()].reduce((sum, v) => sum + v.records, 0) - [...before.values()].reduce((sum, v) => sum + v.records, 0);
     // The restarted process (same USAGE_JOURNAL_DIR) reports the windows the dead one left.
     await platform.apps.delivery.start();
-    await expectEventually(async () => expect(await metered()).toEqual(delivered), { timeoutMs: 60_000, intervalMs: 1_000 });
-    process.stdout.write(`delivery SIGKILL: ${during} deliveries during the crash phase, all metered\n`);
+    const overCount = new Map<string, number>();
+    let previous = '';
+    await expectEventually(async () => {
+      const now = await metered();
+      // Settled: two reads a second apart agree.
+      const snapshot = JSON.stringify([...now].sort());
+      const settled = snapshot === previous;
+      previous = snapshot;
+      expect(settled).toBe(true);
+      expect([...now.keys()].sort()).toEqual([...delivered.keys()].sort());
+      for (const [key, value] of delivered) {
+        const over = (now.get(key)?.records ?? 0) - value.records;
+        expect(over).toBeGreaterThanOrEqual(0);
+        expect(over).toBeLessThanOrEqual(100);
+        overCount.set(key, over);
+      }
+    }, { timeoutMs: 60_000, intervalMs: 1_000 });
+    const extra = [...overCount.values()].reduce((sum, v) => sum + v, 0);
+    process.stdout.write(`delivery SIGKILL: ${during} deliveries during the crash phase, none lost from the meter; ${extra} in flight at the kill metered but not received\n`);
   });
 });
