@@ -58,6 +58,61 @@ describe('StreamgateClient id dedupe', () => {
   });
 });
 
+describe('StreamgateClient lineage', () => {
+  it('resumes after a lost connection with the last position and the lineage its first ack gave', async () => {
+    const requests: unknown[] = [];
+    io.on('connection', (socket) => {
+      socket.on(SocketEvent.Subscribe, (request: unknown, ack: (value: unknown) => void) => {
+        requests.push(request);
+        ack({ ok: true, subscription: `s${requests.length}`, lineage: 'L1', position: { '0': 4 } });
+        if (requests.length === 1) {
+          socket.emit(SocketEvent.Record, { stream: 'trades', pos: '0:5', id: 'r5', key: null, time: '2026-12-01T00:00:00.000Z', data: {}, meta: {} });
+          // The server side goes away (a crash): the client reconnects and resumes.
+          setTimeout(() => socket.disconnect(true), 50);
+        }
+      });
+    });
+    const client = new StreamgateClient({ urls: [url], apiKey: 'sg_test', transports: ['websocket'], reconnectDelayMs: 10 });
+    try {
+      await client.connect();
+      await client.subscribe('trades', { record: () => undefined });
+      await waitFor(() => requests.length === 2);
+      expect(requests).toEqual([{ stream: 'trades' }, { stream: 'trades', since: { '0': 5 }, lineage: 'L1' }]);
+    } finally {
+      client.close();
+    }
+  });
+});
+
+describe('StreamgateClient stuck server', () => {
+  it('gives up a connection whose resubscribe is never acknowledged and resumes on a new one, never on two at once', async () => {
+    let connections = 0;
+    let open = 0;
+    let maxOpen = 0;
+    io.on('connection', (socket) => {
+      const n = ++connections;
+      open++;
+      maxOpen = Math.max(maxOpen, open);
+      socket.on('disconnect', () => open--);
+      socket.on(SocketEvent.Subscribe, (_request: unknown, ack: (value: unknown) => void) => {
+        // The first connection acks, then drops; the second never acks; the third acks.
+        if (n === 2) return;
+        ack({ ok: true, subscription: `s${n}`, lineage: 'L', position: { '0': 1 } });
+        if (n === 1) setTimeout(() => socket.disconnect(true), 20);
+      });
+    });
+    const client = new StreamgateClient({ urls: [url], apiKey: 'sg_test', transports: ['websocket'], reconnectDelayMs: 10, ackTimeoutMs: 200 });
+    try {
+      await client.connect();
+      await client.subscribe('trades', { record: () => undefined });
+      await waitFor(() => connections === 3 && client.connected);
+      expect(maxOpen).toBe(1);
+    } finally {
+      client.close();
+    }
+  });
+});
+
 describe('StreamgateClient resume retries', () => {
   it('retries a resume the server could not finish (RESUME_FAILED) or start yet (TOO_MANY_RESUMES) with the same since, then succeeds', async () => {
     const requests: unknown[] = [];

@@ -17,6 +17,8 @@ export interface ClientOptions {
   reconnectDelayMs?: number;
   /** Tries of a resume the server could not finish (RESUME_FAILED), with backoff; default 5. */
   resumeAttempts?: number;
+  /** How long a subscribe (a resume includes its catch-up) may wait for its ack; default 60 s. */
+  ackTimeoutMs?: number;
 }
 
 export interface SubscribeOptions {
@@ -39,6 +41,8 @@ interface StreamState {
   options: SubscribeOptions;
   handlers: StreamHandlers;
   positions?: PartitionPositions;
+  /** From the first ack: sent back with every resume, so what was metered is not metered again. */
+  lineage?: string;
   seen: RecentIds;
 }
 
@@ -133,7 +137,14 @@ export class StreamgateClient {
       this.emit('disconnect', reason);
       if (!this.closed && reason !== 'io client disconnect') this.reconnectSoon();
     });
-    for (const [stream, state] of this.streams) await this.sendSubscribe(stream, state);
+    try {
+      for (const [stream, state] of this.streams) await this.sendSubscribe(stream, state);
+    } catch (error) {
+      // No ack in time (the server is stuck): this connection is given up, not left open
+      // beside the next one (its records would arrive twice).
+      socket.close();
+      throw error;
+    }
   }
 
   // Another instance may take over: try the next URL, again and again, until closed.
@@ -164,13 +175,15 @@ export class StreamgateClient {
 
   private async trySubscribe(stream: string, state: StreamState): Promise<ErrorBody | undefined> {
     const since = state.positions ?? state.options.since;
-    const ack = (await this.socket?.timeout(60_000).emitWithAck(SocketEvent.Subscribe, {
+    const ack = (await this.socket?.timeout(this.options.ackTimeoutMs ?? 60_000).emitWithAck(SocketEvent.Subscribe, {
       stream,
       filter: state.options.filter,
       batch: state.options.batch,
       ...(since ? { since } : {}),
+      ...(since && state.lineage ? { lineage: state.lineage } : {}),
     })) as SubscribeAck;
     if (!ack.ok) return ack.error;
+    state.lineage = ack.lineage;
     // Positions from the ack cover every partition; records move them on.
     state.positions = { ...ack.position, ...(state.positions ?? {}) };
     for (const [partition, offset] of Object.entries(ack.position)) state.positions[partition] = Math.max(state.positions[partition] ?? -1, offset);

@@ -23,6 +23,8 @@ export interface SubscribeRequest {
   filter?: string;
   since?: PartitionPositions | { time: string };
   batch?: boolean;
+  /** With `since`: the `lineage` of the subscription being resumed (its ack gave it). */
+  lineage?: string;
 }
 
 export interface ErrorBody {
@@ -34,6 +36,11 @@ export type SubscribeAck =
   | {
       ok: true;
       subscription: string;
+      /**
+       * The metering identity of this subscription and its resumes: a resume that sends it back
+       * is not metered again for records the lineage was metered for (sent before a disconnect).
+       */
+      lineage: string;
       position: PartitionPositions;
       /** On a resume: whether every record after `since` was still retained. */
       recovered?: boolean;

@@ -63,7 +63,7 @@ export async function readRanges(
     if (pending.size === 0) finish();
   };
   onSkippedBatches(consumer, (skipped) => reached(skipped.partition, skipped.lastOffset));
-  try {
+  const start = async () => {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: false });
     await consumer.run({
@@ -90,6 +90,13 @@ export async function readRanges(
       },
     });
     for (const range of pending.values()) consumer.seek({ topic, partition: range.partition, offset: String(range.from) });
+  };
+  try {
+    // Joining the read's own group counts against the idle timeout too: a join that hangs (a
+    // coordinator moving after a broker restart) ends the read instead of holding it forever.
+    const starting = start();
+    starting.catch(() => undefined);
+    await Promise.race([starting, done]);
     await done;
   } finally {
     clearTimeout(timer);

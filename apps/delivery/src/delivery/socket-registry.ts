@@ -8,6 +8,8 @@ import type { GroupRef } from './subscription-groups';
 /** One `subscribe` of a socket: the delivery group (room) it receives through. */
 export interface Subscription {
   id: string;
+  /** Metering identity shared by the subscription and its resumes (see LineageMarks). */
+  lineage: string;
   ref: GroupRef;
   filter?: string;
   /** Set while the subscription is off live delivery: where it resumes from. */
@@ -138,5 +140,5 @@ function unindex(map: Map<string, Set<Socket>>, key: string, socket: Socket): vo
 
 /** Who a subscription's deliveries are metered for. */
 export function memberOf(state: SocketState, subscription: Subscription): Member {
-  return { subscriptionId: subscription.id, partnerId: state.principal.partnerId, keyId: state.principal.keyId, stream: subscription.ref.stream };
+  return { subscriptionId: subscription.id, partnerId: state.principal.partnerId, keyId: state.principal.keyId, stream: subscription.ref.stream, lineage: subscription.lineage };
 }

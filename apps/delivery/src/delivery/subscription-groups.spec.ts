@@ -1,6 +1,7 @@
 import type { DeliveredRecord } from '@streamgate/contracts';
 import { checkFilter } from '@streamgate/entitlements';
 import { UsageTally } from '../metering/usage-tally';
+import type { Member } from '../metering/usage-tally';
 import { SubscriptionGroups } from './subscription-groups';
 
 const record = (n: number, region: string): DeliveredRecord => ({
@@ -14,7 +15,7 @@ const record = (n: number, region: string): DeliveredRecord => ({
 });
 const filter = (source: string) => ({ source, compiled: checkFilter(source) });
 let nextId = 0;
-const member = (partnerId = 'p1'): { subscriptionId: string; partnerId: string; keyId: string; stream: string } => ({ subscriptionId: `s${nextId++}`, partnerId, keyId: 'k1', stream: 'trades' });
+const member = (partnerId = 'p1', lineage = `l${nextId}`): Member => ({ subscriptionId: `s${nextId++}`, partnerId, keyId: 'k1', stream: 'trades', lineage });
 
 describe('SubscriptionGroups', () => {
   it('shares one room between subscriptions with the same policy, filter and mode', () => {
@@ -110,5 +111,27 @@ describe('SubscriptionGroups metering', () => {
     groups.route('trades', 0, [record(8, 'eu'), record(9, 'eu')], emit);
     const counts = Object.fromEntries(usage.drain().subscriptions.map((u) => [u.partnerId, u.records]));
     expect(counts).toEqual({ p1: 5, p2: 7 });
+  });
+
+  // A resume after a crash or a dead connection is sent again what the lost connection may not
+  // have delivered; the lineage was metered for it then, so it is not metered twice.
+  it('does not meter a resume of the same lineage again for what the lineage was metered for', () => {
+    const usage = new UsageTally();
+    const groups = new SubscriptionGroups(usage);
+    const first = member('p1', 'L');
+    const ref = groups.join('trades', {}, undefined, false, first.subscriptionId);
+    groups.live(ref, first);
+    groups.route('trades', 0, [8, 9, 10].map((n) => record(n, 'eu')), () => undefined);
+    groups.leave(ref, first.subscriptionId);
+    // The partner got through 8 only; it resumes from there with the same lineage.
+    const resumed = member('p1', 'L');
+    groups.join('trades', {}, undefined, false, resumed.subscriptionId);
+    expect(groups.viewFor(ref, resumed, 0, [9, 10, 11, 12].map((n) => record(n, 'eu')))).toHaveLength(4);
+    // Another lineage of the same partner is metered in full.
+    const other = member('p1', 'M');
+    groups.join('trades', {}, undefined, false, other.subscriptionId);
+    groups.viewFor(ref, other, 0, [9, 10].map((n) => record(n, 'eu')));
+    const counts = Object.fromEntries(usage.drain().subscriptions.map((u) => [u.subscriptionId, u.records]));
+    expect(counts).toEqual({ [first.subscriptionId]: 3, [resumed.subscriptionId]: 2, [other.subscriptionId]: 2 });
   });
 });

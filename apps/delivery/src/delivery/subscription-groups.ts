@@ -22,6 +22,7 @@ export interface UsageSink {
   deactivate(room: string, subscriptionId: string): void;
   sent(room: string, sent: Sent): void;
   direct(member: Member, sent: Sent): void;
+  meteredThrough(partnerId: string, lineage: string, partition: number): number;
 }
 
 interface FilterGroup {
@@ -133,7 +134,11 @@ export class SubscriptionGroups {
     const filterGroup = group?.filters.get(ref.filterKey);
     if (!group || !filterGroup) return [];
     const out = viewRecords(ref.stream, group.policy, records, { filter: filterGroup.filter });
-    if (out.length > 0) this.usage.direct(member, sentOf(partition, out));
+    // What this lineage was already metered for (sent before a disconnect or a crash, perhaps
+    // never received) is sent again, not metered again.
+    const through = this.usage.meteredThrough(member.partnerId, member.lineage, partition);
+    const metered = through < 0 ? out : out.filter((o) => o.offset > through);
+    if (metered.length > 0) this.usage.direct(member, sentOf(partition, metered));
     return out.map((o) => o.record);
   }
 }

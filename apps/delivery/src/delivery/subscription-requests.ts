@@ -17,6 +17,8 @@ export interface SubscribeRequest {
   filter?: string;
   batch: boolean;
   since?: Since;
+  /** The lineage of the subscription this one resumes (from its ack). */
+  lineage?: string;
 }
 
 export interface ReplayRequest {
@@ -36,9 +38,15 @@ export function parseSubscribe(request: unknown): SubscribeRequest {
   if (request.batch !== undefined && typeof request.batch !== 'boolean') {
     throw new SubscriptionException(SubscriptionErrorCode.InvalidRequest, 'batch must be a boolean');
   }
+  if (request.lineage !== undefined && (typeof request.lineage !== 'string' || !LINEAGE.test(request.lineage))) {
+    throw new SubscriptionException(SubscriptionErrorCode.InvalidRequest, 'lineage is the value a subscribe ack returned (1-64 characters of A-Z a-z 0-9 _ -)');
+  }
   const filter = filterSource(request.filter);
-  return { stream: request.stream, batch: request.batch === true, since: parseSince(request.since), ...(filter !== undefined && { filter }) };
+  const lineage = request.lineage as string | undefined;
+  return { stream: request.stream, batch: request.batch === true, since: parseSince(request.since), ...(filter !== undefined && { filter }), ...(lineage !== undefined && { lineage }) };
 }
+
+const LINEAGE = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function parseReplay(request: unknown): ReplayRequest {
   if (!isJsonObject(request) || typeof request.stream !== 'string' || !isIsoTimestamp(request.from) || !isIsoTimestamp(request.to)) {

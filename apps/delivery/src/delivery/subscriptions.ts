@@ -17,6 +17,7 @@ import { SubscriptionErrorCode, SubscriptionException } from './subscription.exc
 
 export interface SubscribeResult {
   subscription: string;
+  lineage: string;
   position: PartitionPositions;
   recovered?: boolean;
   earliest?: PartitionPositions;
@@ -33,6 +34,8 @@ export class Subscriptions {
   private readonly filters = new PartnerFilters();
   /** Resumes running per partner. */
   private readonly resuming = new Map<string, number>();
+  /** The open subscription of each (partner, lineage) on this instance. */
+  private readonly lineages = new Map<string, { socket: Socket; state: SocketState; subscription: Subscription }>();
   private readonly groupsGauge = this.metrics.gauge('streamgate_delivery_groups', 'Delivery groups (stream, policy, filter, mode)');
 
   constructor(
@@ -61,25 +64,30 @@ export class Subscriptions {
     }
     // Compiled only now that the request passed the gate and the limits (cost-checked).
     const filter = request.filter === undefined ? undefined : { source: request.filter, compiled: compileSubscriberFilter(request.filter) };
-    // A re-subscribe is a new subscription: what it receives is metered apart from the old one.
+    // A re-subscribe is a new subscription; a resume carries its lineage, so what the lineage
+    // was already metered for is not metered again (see LineageMarks).
     const id = randomUUID();
+    const lineage = request.lineage ?? id.replaceAll('-', '');
+    this.supersede(state, request.stream, lineage);
     const ref = this.feed.groups.join(request.stream, policy, filter, request.batch, id);
     if (previous) {
       this.leave(socket, previous);
       this.filters.remove(partnerId, request.stream, filterKey(previous));
+      this.forgetLineage(state, previous);
     } else this.subscriptionsGauge.inc();
-    const subscription: Subscription = { id, ref, filter: request.filter };
+    const subscription: Subscription = { id, lineage, ref, filter: request.filter };
+    this.lineages.set(lineageKey(partnerId, lineage), { socket, state, subscription });
     this.filters.add(partnerId, request.stream, filterKey(subscription));
     state.subscriptions.set(request.stream, subscription);
     this.groupsGauge.set(this.feed.groups.size);
     if (request.since === undefined) {
       this.feed.groups.live(ref, memberOf(state, subscription));
       void socket.join(ref.room);
-      return { subscription: id, position: this.feed.positions.snapshot() };
+      return { subscription: id, lineage, position: this.feed.positions.snapshot() };
     }
     this.resuming.set(partnerId, (this.resuming.get(partnerId) ?? 0) + 1);
     try {
-      return { subscription: id, ...(await this.catchUp.resume(socket, state, subscription, request.since)) };
+      return { subscription: id, lineage, ...(await this.catchUp.resume(socket, state, subscription, request.since)) };
     } catch (error) {
       if (error instanceof SubscriptionException) throw error;
       // A resume that could not finish (Kafka unreachable, no progress) must not leave a
@@ -108,6 +116,7 @@ export class Subscriptions {
     state.subscriptions.delete(stream);
     this.leave(socket, subscription);
     this.filters.remove(state.principal.partnerId, stream, filterKey(subscription));
+    this.forgetLineage(state, subscription);
     this.subscriptionsGauge.dec();
     return true;
   }
@@ -117,6 +126,7 @@ export class Subscriptions {
     for (const [stream, subscription] of state.subscriptions) {
       this.leave(undefined, subscription);
       this.filters.remove(state.principal.partnerId, stream, filterKey(subscription));
+      this.forgetLineage(state, subscription);
     }
     this.subscriptionsGauge.dec(state.subscriptions.size);
   }
@@ -138,6 +148,24 @@ export class Subscriptions {
     void socket.join(ref.room);
   }
 
+  /**
+   * A lineage has one open subscription: a resume ends the one it replaces (often a socket the
+   * server has not yet seen die), which settles what that one was metered for first.
+   */
+  private supersede(requester: SocketState, stream: string, lineage: string): void {
+    const open = this.lineages.get(lineageKey(requester.principal.partnerId, lineage));
+    if (!open) return;
+    const { socket, state, subscription } = open;
+    // The same socket re-subscribing to the stream replaces it the usual way.
+    if (state === requester && subscription.ref.stream === stream) return;
+    if (state.subscriptions.get(subscription.ref.stream) === subscription) this.end(socket, state, subscription.ref.stream);
+  }
+
+  private forgetLineage(state: SocketState, subscription: Subscription): void {
+    const key = lineageKey(state.principal.partnerId, subscription.lineage);
+    if (this.lineages.get(key)?.subscription === subscription) this.lineages.delete(key);
+  }
+
   private leave(socket: Socket | undefined, subscription: Subscription): void {
     if (socket) void socket.leave(subscription.ref.room);
     this.feed.groups.leave(subscription.ref, subscription.id);
@@ -145,6 +173,8 @@ export class Subscriptions {
   }
 }
 
+
+const lineageKey = (partnerId: string, lineage: string) => `${partnerId}\u0000${lineage}`;
 
 /** A filtered subscription's delivery group among the partner's: the filter in its mode (record or batch). */
 function filterKey(subscription: { filter?: string; batch?: boolean; ref?: { batch: boolean } }): string | undefined {

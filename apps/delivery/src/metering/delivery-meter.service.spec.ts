@@ -11,7 +11,7 @@ import { DeliveryMeter } from './delivery-meter.service';
 import { UsageRecorder } from './usage-recorder';
 
 const connections = { drain: () => [] } as unknown as UsageWindows;
-const member = (n: number) => ({ subscriptionId: `s${n}`, partnerId: 'p', keyId: 'k', stream: 'x' });
+const member = (n: number) => ({ subscriptionId: `s${n}`, partnerId: 'p', keyId: 'k', stream: 'x', lineage: `l${n}` });
 const sent = (offset: number) => ({ partition: 0, first: offset, last: offset, count: 1, bytes: 10 });
 
 function platform(dir: string, producer: RecordProducer) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageJournal } from './usage-journal';
 
-const member = { subscriptionId: 's1', partnerId: 'p', keyId: 'k', stream: 'x' };
+const member = { subscriptionId: 's1', partnerId: 'p', keyId: 'k', stream: 'x', lineage: 'L1' };
 
 describe('UsageJournal', () => {
   let dir: string;
@@ -15,7 +15,7 @@ describe('UsageJournal', () => {
     expect(dead.open(1_000)).toEqual([]);
     dead.append({ t: 'a', r: 'g0', m: member });
     dead.append({ t: 's', r: 'g0', x: { partition: 1, first: 5, last: 9, count: 5, bytes: 500 } });
-    dead.rotate(2_000, [{ room: 'g0', member }]);
+    dead.rotate(2_000, [{ room: 'g0', member }], [{ partnerId: 'p', lineage: 'L1', partition: 1, offset: 9 }]);
     dead.append({ t: 's', r: 'g0', x: { partition: 1, first: 10, last: 10, count: 1, bytes: 100 } });
     dead.append({ t: 'p', m: { replayId: 'r1', partnerId: 'p', keyId: 'k', stream: 'x' }, n: 3, b: 30 });
     // SIGKILL in the middle of a write.
@@ -23,13 +23,16 @@ describe('UsageJournal', () => {
     appendFileSync(join(dir, files[1] as string), '{"t":"s","r":"g0","x":{"parti');
 
     const next = new UsageJournal(dir);
-    const windows = next.open(3_000).map((w) => ({ start: w.windowStart.getTime(), subscriptions: w.subscriptions, replays: w.replays, unreadable: w.unreadable }));
+    const windows = next.open(3_000).map((w) => ({ start: w.windowStart.getTime(), subscriptions: w.subscriptions, replays: w.replays, marks: w.marks, unreadable: w.unreadable }));
+    const mark = (offset: number) => [{ partnerId: 'p', lineage: 'L1', partition: 1, offset }];
     expect(windows).toEqual([
-      { start: 1_000, subscriptions: [{ ...member, records: 5, bytes: 500, offsets: { 1: [5, 9] } }], replays: [], unreadable: 0 },
+      { start: 1_000, subscriptions: [{ ...member, records: 5, bytes: 500, offsets: { 1: [5, 9] } }], replays: [], marks: mark(9), unreadable: 0 },
       {
         start: 2_000,
         subscriptions: [{ ...member, records: 1, bytes: 100, offsets: { 1: [10, 10] } }],
         replays: [{ replayId: 'r1', partnerId: 'p', keyId: 'k', stream: 'x', records: 3, bytes: 30 }],
+        // Carried from the first window, then moved by this one's send.
+        marks: mark(10),
         unreadable: 1,
       },
     ]);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Mark } from './lineage-marks';
 import { UsageTally } from './usage-tally';
 import type { Member, ReplayMember, ReplayUsage, Sent, SubscriptionUsage } from './usage-tally';
 
@@ -10,7 +11,8 @@ export type JournalEntry =
   | { t: 'd'; r: string; s: string }
   | { t: 's'; r: string; x: Sent }
   | { t: 'c'; m: Member; x: Sent }
-  | { t: 'p'; m: ReplayMember; n: number; b: number };
+  | { t: 'p'; m: ReplayMember; n: number; b: number }
+  | { t: 'k'; k: Mark };
 
 /** A window rebuilt from the journal of a process that did not report it. */
 export interface RecoveredWindow {
@@ -18,6 +20,8 @@ export interface RecoveredWindow {
   windowEnd: Date;
   subscriptions: SubscriptionUsage[];
   replays: ReplayUsage[];
+  /** How far each lineage was metered when the window ended. */
+  marks: Mark[];
   /** Lines that could not be read (a write cut short by the crash). */
   unreadable: number;
 }
@@ -67,20 +71,20 @@ export class UsageJournal {
       return recover(path, Number(f.start));
     });
     this.start(windowStart, []);
-    return recovered.filter((w) => w.subscriptions.length > 0 || w.replays.length > 0 || w.unreadable > 0);
+    return recovered;
   }
 
   append(entry: JournalEntry): void {
     if (this.fd !== undefined) writeSync(this.fd, JSON.stringify(entry) + '\n');
   }
 
-  /** Closes the current window's file and starts the next one with the rooms' live members. */
-  rotate(windowStart: number, live: Array<{ room: string; member: Member }>): void {
+  /** Closes the current window's file and starts the next one with the rooms' live members and the lineages' marks. */
+  rotate(windowStart: number, live: Array<{ room: string; member: Member }>, marks: Mark[]): void {
     // Never opened (a recorder in a unit test): memory only.
     if (!this.current) return;
     this.closeCurrent();
     if (this.current) this.closed.push(this.current);
-    this.start(windowStart, live.map(({ room, member }): JournalEntry => ({ t: 'a', r: room, m: member })));
+    this.start(windowStart, [...marks.map((k): JournalEntry => ({ t: 'k', k })), ...live.map(({ room, member }): JournalEntry => ({ t: 'a', r: room, m: member }))]);
   }
 
   /** Every closed window's events are on usage.events: their files go. */
@@ -125,7 +129,7 @@ export function recover(path: string, windowStart: number): RecoveredWindow {
     }
   }
   const { subscriptions, replays } = tally.drain();
-  return { windowStart: new Date(windowStart), windowEnd: statSync(path).mtime, subscriptions, replays, unreadable };
+  return { windowStart: new Date(windowStart), windowEnd: statSync(path).mtime, subscriptions, replays, marks: tally.marks.all(), unreadable };
 }
 
 export function apply(tally: UsageTally, entry: JournalEntry): void {
@@ -140,6 +144,8 @@ export function apply(tally: UsageTally, entry: JournalEntry): void {
       return tally.direct(entry.m, entry.x);
     case 'p':
       return tally.replayed(entry.m, entry.n, entry.b);
+    case 'k':
+      return tally.marks.raise(entry.k.partnerId, entry.k.lineage, entry.k.partition, entry.k.offset);
     default:
       throw new Error('unknown journal entry');
   }

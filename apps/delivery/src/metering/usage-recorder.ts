@@ -9,6 +9,9 @@ import type { JournalEntry, RecoveredWindow } from './usage-journal';
 import { UsageTally } from './usage-tally';
 import type { Member, ReplayMember, ReplayUsage, Sent, SubscriptionUsage } from './usage-tally';
 
+/** How long a lineage's marks outlive its last delivery: resumes come within seconds of a disconnect. */
+const MARKS_KEPT_MS = 15 * 60_000;
+
 /** One closed window of this process. */
 export interface ClosedWindow {
   windowStart: Date;
@@ -32,10 +35,21 @@ export class UsageRecorder {
     this.journal = new UsageJournal(config.USAGE_JOURNAL_DIR ?? join(tmpdir(), `streamgate-delivery-usage-${config.PORT}`));
   }
 
-  /** Starts the first window; returns the windows a previous process on this journal left unreported. */
+  /**
+   * Starts the first window; returns the windows a previous process on this journal left
+   * unreported, whose lineage marks carry over (a partner resuming after the crash is not
+   * metered again for what the dead process metered).
+   */
   open(): RecoveredWindow[] {
     this.windowStart = Date.now();
-    return this.journal.open(this.windowStart);
+    const recovered = this.journal.open(this.windowStart);
+    for (const window of recovered) for (const mark of window.marks) this.record({ t: 'k', k: mark });
+    return recovered.filter((w) => w.subscriptions.length > 0 || w.replays.length > 0 || w.unreadable > 0);
+  }
+
+  /** See UsageTally.marks: -1 when the lineage was never metered in the partition. */
+  meteredThrough(partnerId: string, lineage: string, partition: number): number {
+    return this.tally.meteredThrough(partnerId, lineage, partition);
   }
 
   activate(room: string, member: Member): void {
@@ -63,7 +77,9 @@ export class UsageRecorder {
     const { subscriptions, replays } = this.tally.drain();
     const window = { windowStart: new Date(this.windowStart), windowEnd: new Date(now), subscriptions, replays };
     this.windowStart = now;
-    this.journal.rotate(now, this.tally.live());
+    const live = this.tally.live();
+    this.tally.marks.forget(now - MARKS_KEPT_MS, live.map(({ member }) => member));
+    this.journal.rotate(now, live, this.tally.marks.all());
     return window;
   }
 

@@ -1,10 +1,15 @@
+import { LineageMarks } from './lineage-marks';
+
 /** Who a subscription's deliveries are metered for. */
 export interface Member {
   subscriptionId: string;
   partnerId: string;
   keyId: string;
   stream: string;
+  /** The subscription and every resume of it (the SDK sends it back with `since`). */
+  lineage: string;
 }
+
 
 /** Deliveries of one subscription in a window; `offsets` per partition of records.enriched. */
 export interface SubscriptionUsage extends Member {
@@ -63,6 +68,8 @@ export class UsageTally {
   private readonly rooms = new Map<string, Room>();
   private readonly settled = new Map<string, SubscriptionUsage>();
   private readonly replays = new Map<string, ReplayUsage>();
+  /** How far each lineage has been metered; kept across drains (windows). */
+  readonly marks = new LineageMarks();
 
   /** The subscription's socket joined the room: from now on the room's sends count for it. */
   activate(room: string, member: Member): void {
@@ -102,6 +109,10 @@ export class UsageTally {
     usage.bytes += bytes;
   }
 
+  meteredThrough(partnerId: string, lineage: string, partition: number): number {
+    return this.marks.through(partnerId, lineage, partition);
+  }
+
   /** The live subscriptions of each room (what a new window starts from). */
   live(): Array<{ room: string; member: Member }> {
     const out: Array<{ room: string; member: Member }> = [];
@@ -133,6 +144,7 @@ export class UsageTally {
     for (const [partition, [first, last]] of pending.offsets) {
       const range = usage.offsets[partition];
       usage.offsets[partition] = range ? [Math.min(range[0], first), Math.max(range[1], last)] : [first, last];
+      this.marks.raise(member.partnerId, member.lineage, partition, last);
     }
   }
 }
