@@ -59,7 +59,8 @@ describe('PartitionTransactions against the real broker', () => {
     const a = member();
     await a.assigned({ [input]: [0] });
     expect(await a.commit(batch(input, 0, 0, 4), out(output, 'r0', 'r1'), () => undefined)).toBe('committed');
-    expect(await committedOffset()).toBe('5');
+    // The offset is written to __consumer_offsets with the commit marker, just after EndTxn returns.
+    await expectEventually(async () => expect(await committedOffset()).toBe('5'));
     const reader = await TopicReader.start(kafka, [output]);
     await expectEventually(() => expect(reader.on(output).map((m) => m.key).sort()).toEqual(['r0', 'r1']));
     await reader.stop();
@@ -83,7 +84,7 @@ describe('PartitionTransactions against the real broker', () => {
     const reader = await TopicReader.start(kafka, [output]);
     await expectEventually(() => expect(reader.on(output).map((m) => m.key).sort()).toEqual(['a-0', 'a-p1', 'b-1']));
     await reader.stop();
-    expect(await committedOffset()).toBe('2');
+    await expectEventually(async () => expect(await committedOffset()).toBe('2'));
   });
 
   it('finds a batch fetched before the committed position stale, and says where to seek', async () => {
