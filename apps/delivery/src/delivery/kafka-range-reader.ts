@@ -5,6 +5,9 @@ import { onSkippedBatches } from '@streamgate/kafka';
 import { fanoutBatch } from './fanout';
 import { offsetOf } from './delivery-view';
 
+/** Bytes per fetch of a range read (see readRanges). */
+const RANGE_FETCH_BYTES = 1024 * 1024;
+
 export interface Range {
   partition: number;
   /** First offset to read. */
@@ -37,7 +40,17 @@ export async function readRanges(
   if (pending.size === 0) return;
   options.signal?.throwIfAborted();
   const idleMs = options.idleTimeoutMs ?? 30_000;
-  const consumer = kafka.consumer({ groupId: `${groupPrefix}.${randomBytes(6).toString('hex')}`, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
+  const consumer = kafka.consumer({
+    groupId: `${groupPrefix}.${randomBytes(6).toString('hex')}`,
+    maxWaitTimeInMs: 100,
+    allowAutoTopicCreation: false,
+    // kafkajs decodes a whole fetch response in one go on the event loop: at its defaults
+    // (10 MB, 1 MB per partition) a partner's replays and resumes block live delivery of every
+    // partner for hundreds of ms. Small fetches keep each step short (a larger record still
+    // comes whole: the broker always returns at least one batch).
+    maxBytes: RANGE_FETCH_BYTES,
+    maxBytesPerPartition: RANGE_FETCH_BYTES / 4,
+  });
   let finish: () => void = () => undefined;
   let fail: (error: unknown) => void = () => undefined;
   const done = new Promise<void>((resolve, reject) => {

@@ -7,6 +7,7 @@ import { Metrics } from '@streamgate/service';
 import { DELIVERY_CONFIG } from '../config/delivery.config';
 import { UsageRecorder } from '../metering/usage-recorder';
 import type { DeliveryConfig } from '../config/delivery.config';
+import { DeferredRooms } from './deferred-rooms';
 import { fanoutBatch } from './fanout';
 import { Positions } from './positions';
 import { RecentWindow } from './recent-window';
@@ -41,7 +42,9 @@ export class LiveFeed {
     private readonly metrics: Metrics,
     usage: UsageRecorder,
   ) {
-    this.groups = new SubscriptionGroups(usage);
+    const overflow = this.metrics.counter('streamgate_delivery_deferred_overflow_total', 'Batches of a costly-filter room run inline because its queue was full');
+    this.groups = new SubscriptionGroups(usage, new DeferredRooms(() => overflow.inc()));
+    this.groups.onRoutedLater = (n) => this.delivered.inc(n);
     this.window = new RecentWindow(config.RECENT_WINDOW_BYTES, config.RECENT_WINDOW_AGE);
   }
 

@@ -62,8 +62,10 @@ export class SlowConsumers implements OnModuleInit, OnModuleDestroy {
 
   private lag(socket: Socket, subscription: Subscription, buffered: number): void {
     // Everything up to the rooms' current positions is already in this socket's buffer.
-    subscription.lagging = this.feed.positions.snapshot();
+    // Off the room's meter, after its deferred sends went out: everything up to the positions
+    // is in this socket's buffer, and the catch-up starts after them.
     this.feed.groups.offline(subscription.ref, subscription.id);
+    subscription.lagging = this.feed.positions.snapshot();
     void socket.leave(subscription.ref.room);
     this.lags.inc();
     socket.emit(SocketEvent.Lag, { stream: subscription.ref.stream, behind: queuedPackets(socket), bufferedBytes: buffered });

@@ -2,8 +2,9 @@ import type { DeliveredRecord, EntitlementPolicy } from '@streamgate/contracts';
 import { compilePolicy, policyKey } from '@streamgate/entitlements';
 import type { CompiledPolicy } from '@streamgate/entitlements';
 import type { CompiledFilter } from '@streamgate/expressions';
+import { DeferredRooms } from './deferred-rooms';
 import { filterViews, viewRecords } from './delivery-view';
-import type { ViewOptions } from './delivery-view';
+import type { View, ViewOptions } from './delivery-view';
 import type { Member, Sent } from '../metering/usage-tally';
 import { preserialized } from './preserialized-parser';
 
@@ -52,8 +53,13 @@ export type Emit = (room: string, batch: boolean, payload: DeliveredRecord[]) =>
 export class SubscriptionGroups {
   private readonly streams = new Map<string, Map<string, PolicyGroup>>();
   private nextRoom = 0;
+  /** Deliveries of deferred rooms, counted when they run (route() returns the immediate ones). */
+  onRoutedLater: (deliveries: number) => void = () => undefined;
 
-  constructor(private readonly usage: UsageSink) {}
+  constructor(
+    private readonly usage: UsageSink,
+    private readonly deferred = new DeferredRooms(),
+  ) {}
 
   get size(): number {
     let n = 0;
@@ -78,16 +84,30 @@ export class SubscriptionGroups {
     return { stream, policyKey: pKey, filterKey: fKey, room: filterGroup.room, batch };
   }
 
-  /** The subscription's socket joins (or is about to join) the room: its sends now count for it. */
+  /**
+   * The subscription's socket is about to join the room: the room's deferred sends go first
+   * (the socket has them from its catch-up, or they precede its ack), then its sends count for it.
+   */
   live(ref: GroupRef, member: Member): void {
+    this.deferred.flush(ref.room);
     this.usage.activate(ref.room, member);
   }
 
-  /** The subscription's socket left the room (lagging): the room's sends no longer count for it. */
+  /**
+   * The subscription's socket is about to leave the room (lagging): what was routed to the room
+   * goes out first, so the lag's catch-up, which starts after the routed positions, skips nothing.
+   */
   offline(ref: GroupRef, subscriptionId: string): void {
+    this.deferred.flush(ref.room);
     this.usage.deactivate(ref.room, subscriptionId);
   }
 
+  /** Runs the room's deferred sends out (before a socket moves to another group: no gap). */
+  flush(ref: GroupRef): void {
+    this.deferred.flush(ref.room);
+  }
+
+  /** The socket has already left the room (an end, a revocation): what is deferred goes to the others. */
   leave(ref: GroupRef, subscriptionId: string): void {
     this.usage.deactivate(ref.room, subscriptionId);
     const groups = this.streams.get(ref.stream);
@@ -96,6 +116,7 @@ export class SubscriptionGroups {
     if (!groups || !group || !filterGroup) return;
     filterGroup.members.delete(subscriptionId);
     if (filterGroup.members.size > 0) return;
+    this.deferred.drop(ref.room);
     group.filters.delete(ref.filterKey);
     if (group.filters.size > 0) return;
     groups.delete(ref.policyKey);
@@ -112,16 +133,33 @@ export class SubscriptionGroups {
       const visible = viewRecords(stream, group.policy, records, { onError });
       if (visible.length === 0) continue;
       for (const filterGroup of group.filters.values()) {
-        const list = filterViews(visible, filterGroup.filter);
-        if (list.length === 0) continue;
-        const payload = list.map((v) => v.record);
-        if (filterGroup.batch) preserialized(payload, `[${list.map((v) => v.json).join(',')}]`);
-        this.usage.sent(filterGroup.room, sentOf(partition, list));
-        emit(filterGroup.room, filterGroup.batch, payload);
-        routed += list.length * filterGroup.members.size;
+        // Without a subscriber filter there is nothing costly: sent at once. A filtered room
+        // runs here too unless its filter has proved costly (see DeferredRooms).
+        if (!filterGroup.filter) {
+          routed += this.send(filterGroup, partition, visible, emit);
+          continue;
+        }
+        let now = true;
+        this.deferred.run(filterGroup.room, visible.length, () => {
+          const n = this.send(filterGroup, partition, visible, emit);
+          if (now) routed += n;
+          else this.onRoutedLater(n);
+        });
+        now = false;
       }
     }
     return routed;
+  }
+
+  /** One room's list of a batch: filtered, metered, then pushed. */
+  private send(filterGroup: FilterGroup, partition: number, visible: View[], emit: Emit): number {
+    const list = filterViews(visible, filterGroup.filter);
+    if (list.length === 0) return 0;
+    const payload = list.map((v) => v.record);
+    if (filterGroup.batch) preserialized(payload, `[${list.map((v) => v.json).join(',')}]`);
+    this.usage.sent(filterGroup.room, sentOf(partition, list));
+    emit(filterGroup.room, filterGroup.batch, payload);
+    return list.length * filterGroup.members.size;
   }
 
   /**

@@ -141,6 +141,8 @@ export class Subscriptions {
     const filter = subscription.filter === undefined ? undefined : { source: subscription.filter, compiled: compileSubscriberFilter(subscription.filter) };
     const ref = this.feed.groups.join(stream, policy, filter, batch, subscription.id);
     if (ref.room === subscription.ref.room) return;
+    // What was routed to the old room before the change reaches the socket first: no gap.
+    this.feed.groups.flush(subscription.ref);
     this.leave(socket, subscription);
     subscription.ref = ref;
     if (subscription.lagging || subscription.catchingUp) return;
