@@ -154,7 +154,18 @@ export class BatchConsumer {
         if (this.stopping) await this.commitHandled();
       },
     });
-    for (const position of options.seek ?? []) consumer.seek(position);
+    // kafkajs's run can return with the group not up (its start crashed on a broker still
+    // loading its coordinator, and kafkajs is retrying): seek then throws, so those positions
+    // are applied when the group joins instead of failing the start.
+    const unseeked = (options.seek ?? []).filter((position) => {
+      try {
+        consumer.seek(position);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    if (unseeked.length > 0) consumer.on(consumer.events.GROUP_JOIN, () => unseeked.splice(0).forEach((position) => consumer.seek(position)));
   }
 
   /** Moves a partition of the running consumer (e.g. back to a position stored elsewhere). */
