@@ -2,7 +2,8 @@ import type { Kafka } from 'kafkajs';
 import type { Envelope } from '@streamgate/contracts';
 import { waitFor } from '@streamgate/dev-stack';
 import type { TestPlatform } from '@streamgate/dev-stack';
-import { TopicReader, httpClient } from '@streamgate/testing';
+import { TopicReader } from '@streamgate/testing';
+import { currentUsage } from './e2e-helpers';
 
 /** Ids that occur more than once, each listed once. */
 export function duplicateIds(ids: Iterable<string>): string[] {
@@ -14,12 +15,7 @@ export function duplicateIds(ids: Iterable<string>): string[] {
 
 /** Records delivered on `stream` as metering's usage API reports them (all partners, this month ± a day). */
 export async function meteredDeliveries(platform: TestPlatform, stream: string): Promise<number> {
-  const finance = httpClient(platform.url('metering'), String(platform.env.FINANCE_TOKEN));
-  const from = new Date(Date.now() - 86_400_000).toISOString();
-  const to = new Date(Date.now() + 86_400_000).toISOString();
-  const res = await finance.get<Array<{ recordsDelivered: number }>>(`/v1/usage?granularity=month&stream=${stream}&from=${from}&to=${to}`);
-  if (res.status !== 200) throw new Error(`GET /v1/usage → ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.reduce((sum, row) => sum + row.recordsDelivered, 0);
+  return (await currentUsage(platform, stream)).reduce((sum, row) => sum + row.recordsDelivered, 0);
 }
 
 /** The metered count once it has stopped moving (three equal reads `intervalMs` apart). */

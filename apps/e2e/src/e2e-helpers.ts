@@ -1,6 +1,6 @@
 import type { SubscribeRequest } from '@streamgate/contracts';
 import type { TestPlatform } from '@streamgate/dev-stack';
-import { TestSubscriber, expectEventually } from '@streamgate/testing';
+import { TestSubscriber, expectEventually, httpClient } from '@streamgate/testing';
 
 /** Creates a stream through the admin API and fails the test with the API's answer if refused. */
 export async function createStream(platform: TestPlatform, definition: Record<string, unknown>): Promise<void> {
@@ -39,4 +39,22 @@ export async function subscribed(platform: TestPlatform, request: SubscribeReque
   const subscriber = await connect(platform, { apiKey: key });
   await subscribeWhenReady(subscriber, request);
   return subscriber;
+}
+
+/** A row of GET /v1/usage, with the counters these tests read. */
+export interface CurrentUsageRow {
+  partnerId: string;
+  stream: string | null;
+  recordsDelivered: number;
+  bytesDelivered: number;
+}
+
+/** Metering's usage rows of this month ± a day (finance token), optionally for one stream. */
+export async function currentUsage(platform: TestPlatform, stream?: string): Promise<CurrentUsageRow[]> {
+  const finance = httpClient(platform.url('metering'), String(platform.env.FINANCE_TOKEN));
+  const from = new Date(Date.now() - 86_400_000).toISOString();
+  const to = new Date(Date.now() + 86_400_000).toISOString();
+  const res = await finance.get<CurrentUsageRow[]>(`/v1/usage?granularity=month${stream ? `&stream=${stream}` : ''}&from=${from}&to=${to}`);
+  if (res.status !== 200) throw new Error(`GET /v1/usage → ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
 }

@@ -5,8 +5,8 @@ import type { DeliveredRecord, PartitionPositions } from '@streamgate/contracts'
 import { Topics } from '@streamgate/contracts';
 import { startPlatform } from '@streamgate/dev-stack';
 import type { TestPlatform } from '@streamgate/dev-stack';
-import { expectEventually, httpClient, testKafka } from '@streamgate/testing';
-import { connect, createStream, entitle, partnerKey } from './e2e-helpers';
+import { expectEventually, testKafka } from '@streamgate/testing';
+import { connect, createStream, currentUsage, entitle, partnerKey } from './e2e-helpers';
 
 // What a partner is billed for across a SIGKILL of delivery, when it resumes as the SDK does:
 // the dead process's unreported usage comes back from its journal, and what it had sent that
@@ -33,13 +33,8 @@ describe('metering across a delivery SIGKILL, with the SDK resuming', () => {
     await expectEventually(() => client.subscribe('ticks', { record: (r) => received.push(r) }), { timeoutMs: 30_000 });
   });
 
-  const meteredFor = async (partner: string) => {
-    const finance = httpClient(platform.url('metering'), String(platform.env.FINANCE_TOKEN));
-    const res = await finance.get<Array<{ partnerId: string; stream: string | null; recordsDelivered: number }>>(
-      `/v1/usage?granularity=month&from=${new Date(Date.now() - 86_400_000).toISOString()}&to=${new Date(Date.now() + 86_400_000).toISOString()}`,
-    );
-    return res.body.filter((r) => r.partnerId === partner && r.stream === 'ticks').reduce((sum, r) => sum + r.recordsDelivered, 0);
-  };
+  const meteredFor = async (partner: string) =>
+    (await currentUsage(platform, 'ticks')).filter((r) => r.partnerId === partner).reduce((sum, r) => sum + r.recordsDelivered, 0);
   let n = 0;
   const send = (count: number) =>
     producer.send({ topic: new Topics(platform.prefix).source('ticks'), acks: -1, messages: Array.from({ length: count }, () => ({ key: `k${n % 7}`, value: JSON.stringify({ n: n++ }), headers: { id: `t-${n}` } })) });

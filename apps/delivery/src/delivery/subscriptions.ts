@@ -4,6 +4,7 @@ import type { Socket } from 'socket.io';
 import { isJsonObject } from '@streamgate/contracts';
 import type { EntitlementPolicy, PartitionPositions } from '@streamgate/contracts';
 import { Metrics } from '@streamgate/service';
+import { lineageKey } from '../metering/lineage-marks';
 import { DELIVERY_CONFIG } from '../config/delivery.config';
 import type { DeliveryConfig } from '../config/delivery.config';
 import { AccessGate } from './access-gate';
@@ -175,8 +176,6 @@ export class Subscriptions {
   }
 }
 
-
-const lineageKey = (partnerId: string, lineage: string) => `${partnerId}\u0000${lineage}`;
 
 /** A filtered subscription's delivery group among the partner's: the filter in its mode (record or batch). */
 function filterKey(subscription: { filter?: string; batch?: boolean; ref?: { batch: boolean } }): string | undefined {

@@ -15,11 +15,11 @@ export class LineageMarks {
   private readonly marks = new Map<string, { offsets: Map<number, number>; touched: number }>();
 
   through(partnerId: string, lineage: string, partition: number): number {
-    return this.marks.get(key(partnerId, lineage))?.offsets.get(partition) ?? -1;
+    return this.marks.get(lineageKey(partnerId, lineage))?.offsets.get(partition) ?? -1;
   }
 
   raise(partnerId: string, lineage: string, partition: number, offset: number, now = Date.now()): void {
-    const k = key(partnerId, lineage);
+    const k = lineageKey(partnerId, lineage);
     let mark = this.marks.get(k);
     if (!mark) this.marks.set(k, (mark = { offsets: new Map(), touched: now }));
     mark.offsets.set(partition, Math.max(mark.offsets.get(partition) ?? -1, offset));
@@ -37,9 +37,10 @@ export class LineageMarks {
 
   /** Forgets lineages that have not moved since `before`, except those in `keep` (partner, lineage). */
   forget(before: number, keep: Array<{ partnerId: string; lineage: string }>): void {
-    const kept = new Set(keep.map((m) => key(m.partnerId, m.lineage)));
+    const kept = new Set(keep.map((m) => lineageKey(m.partnerId, m.lineage)));
     for (const [k, mark] of this.marks) if (mark.touched < before && !kept.has(k)) this.marks.delete(k);
   }
 }
 
-const key = (partnerId: string, lineage: string) => `${partnerId}\u0000${lineage}`;
+/** One key per (partner, lineage): a partner's lineage ids never meet another partner's. */
+export const lineageKey = (partnerId: string, lineage: string) => `${partnerId}\u0000${lineage}`;
